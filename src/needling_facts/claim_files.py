@@ -1,0 +1,255 @@
+"""Read one claim file (YAML front matter + Markdown prose) into a typed claim.
+
+Validation errors are turned into problems that point at the line of the offending key, found
+by walking the YAML node tree alongside pydantic's error location.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from .citation_syntax import find_citations
+from .models import CLAIM_ID_PATTERN, AnyClaim, Claim, GeneralClaim, ScarClaim
+from .problems import Problem
+from .text import read_text
+
+__all__ = ["BodyCitation", "ClaimFile", "parse_claim_file", "read_claim_file"]
+
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ID = re.compile(CLAIM_ID_PATTERN)
+_RESERVED = ("body", "source")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyCitation:
+    key: str
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class ClaimFile:
+    """What reading one file gave: the claim (if valid), its problems, and where things are."""
+
+    path: str
+    claim_id: str
+    claim: Claim | None = None
+    problems: list[Problem] = field(default_factory=list)
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    body_citations: list[BodyCitation] = field(default_factory=list)
+    evidence_refs: list[tuple[str, int]] = field(default_factory=list)
+
+    def line_of(self, *loc: str | int) -> int:
+        """Line of the key at ``loc`` (or of its nearest present parent)."""
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+
+@cache
+def _adapter() -> TypeAdapter[ScarClaim | GeneralClaim]:
+    return TypeAdapter(AnyClaim)
+
+
+@cache
+def _known_fields() -> tuple[str, ...]:
+    names = set(ScarClaim.model_fields) | set(GeneralClaim.model_fields)
+    return tuple(sorted(names - set(_RESERVED)))
+
+
+def read_claim_file(path: Path) -> ClaimFile:
+    display = str(path)
+    text, problem = read_text(path.read_bytes(), display, "claim.not-utf8")
+    parsed = parse_claim_file(text, display, path.stem)
+    if problem is not None:
+        parsed.problems.insert(0, problem)
+    return parsed
+
+
+def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
+    out = ClaimFile(path, claim_id)
+    if not _ID.match(claim_id):
+        out.problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                "claim.invalid-id",
+                f"file name {claim_id!r} is not a valid claim id: use lowercase letters, digits "
+                "and hyphens",
+            )
+        )
+    text = text.removeprefix("\ufeff")
+    if not text.startswith("---"):
+        out.problems.append(
+            Problem(path, 1, 1, "claim.no-front-matter", "expected YAML front matter opened by ---")
+        )
+        return out
+    first_break = text.find("\n")
+    closing = _CLOSING.search(text, first_break + 1) if first_break >= 0 else None
+    if closing is None:
+        out.problems.append(
+            Problem(path, 1, 1, "claim.no-front-matter", "front matter is not closed by ---")
+        )
+        return out
+    front = text[first_break + 1 : closing.start()]
+    body = text[closing.end() :].removeprefix("\n")
+    body_line = text.count("\n", 0, closing.end()) + 2
+    node = _compose(front, out, line_offset=1)
+    if node is None:
+        return out
+    if not isinstance(node, yaml.MappingNode):
+        out.problems.append(
+            Problem(path, 2, 1, "claim.invalid-yaml", "front matter must be a mapping of fields")
+        )
+        return out
+    _index_lines(node, (), out.lines, line_offset=1)
+    data = _LOADER("").construct_document(node)
+    _collect_body_citations(body, body_line, out)
+    _collect_evidence_refs(data, out)
+    _validate(data, body, out)
+    return out
+
+
+def _compose(front: str, out: ClaimFile, line_offset: int) -> yaml.Node | None:
+    try:
+        node: yaml.Node | None = yaml.compose(front, Loader=_LOADER)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 + line_offset if mark is not None else 1 + line_offset
+        col = mark.column + 1 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        out.problems.append(Problem(out.path, line, col, "claim.invalid-yaml", str(reason)))
+        return None
+    if node is None:
+        out.problems.append(Problem(out.path, 1, 1, "claim.invalid-yaml", "front matter is empty"))
+    return node
+
+
+def _index_lines(
+    node: yaml.Node,
+    loc: tuple[str | int, ...],
+    lines: dict[tuple[str | int, ...], int],
+    line_offset: int,
+) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1 + line_offset)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            lines[(*loc, key)] = key_node.start_mark.line + 1 + line_offset
+            _index_lines(value_node, (*loc, key), lines, line_offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*loc, index), lines, line_offset)
+
+
+def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:
+    for citation in find_citations(body):
+        line_start = body.rfind("\n", 0, citation.start) + 1
+        for key in citation.keys:
+            out.body_citations.append(
+                BodyCitation(key, body_line + citation.line - 1, citation.start - line_start + 1)
+            )
+
+
+def _collect_evidence_refs(data: dict[Any, Any], out: ClaimFile) -> None:
+    """Cited keys, read even from a claim that fails validation, so every check still runs."""
+    evidence = data.get("evidence")
+    if not isinstance(evidence, list):
+        return
+    for index, item in enumerate(evidence):
+        if isinstance(item, dict) and isinstance(item.get("ref"), str):
+            out.evidence_refs.append((item["ref"], out.line_of("evidence", index, "ref")))
+
+
+def _validate(data: dict[Any, Any], body: str, out: ClaimFile) -> None:
+    data = {str(key): value for key, value in data.items()}
+    for reserved in _RESERVED:
+        if reserved in data:
+            data.pop(reserved)
+            out.problems.append(
+                Problem(
+                    out.path,
+                    out.line_of(reserved),
+                    1,
+                    "claim.unknown-field",
+                    f"{reserved!r} cannot be set in front matter: it is filled in by the loader",
+                )
+            )
+    declared_id = data.pop("id", None)
+    if declared_id is not None and declared_id != out.claim_id:
+        out.problems.append(
+            Problem(
+                out.path,
+                out.line_of("id"),
+                1,
+                "claim.id-mismatch",
+                f"id {declared_id!r} differs from the file name {out.claim_id!r}; the file name "
+                "is the claim's id",
+            )
+        )
+    data.update(
+        id=out.claim_id if _ID.match(out.claim_id) else "invalid-id",
+        body=body,
+        source={"path": out.path, "line": 1},
+    )
+    try:
+        out.claim = _adapter().validate_python(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            out.problems.append(_problem_from_error(detail, data, out))
+
+
+_TAGS = {"scars", "GeneralClaim", "ScarClaim"}
+
+
+def _problem_from_error(detail: Any, data: dict[str, Any], out: ClaimFile) -> Problem:
+    loc: tuple[str | int, ...] = tuple(detail["loc"])
+    if loc and isinstance(loc[0], str) and (loc[0] in _TAGS or loc[0] == data.get("outcome")):
+        loc = loc[1:]
+    kind: str = detail["type"]
+    where = ".".join(str(part) for part in loc) or "front matter"
+    line = out.line_of(*loc)
+    if kind in {"missing", "union_tag_not_found"}:
+        field_name = "outcome" if kind == "union_tag_not_found" else where
+        return Problem(
+            out.path, line, 1, "claim.missing-field", f"required field {field_name!r} is missing"
+        )
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        if name == "scar_types":
+            message = "'scar_types' is only allowed when outcome is 'scars'"
+        else:
+            message = f"unknown field {where!r}"
+            if len(loc) == 1:
+                close = difflib.get_close_matches(name, _known_fields(), n=1)
+                if close:
+                    message += f"; did you mean {close[0]!r}?"
+        return Problem(out.path, line, 1, "claim.unknown-field", message)
+    if kind == "union_tag_invalid":
+        line = out.line_of("outcome")
+        return Problem(
+            out.path,
+            line,
+            1,
+            "claim.invalid-value",
+            f"outcome {data.get('outcome')!r} is not one of: {_outcomes()}",
+        )
+    return Problem(out.path, line, 1, "claim.invalid-value", f"{where}: {detail['msg']}")
+
+
+def _outcomes() -> str:
+    from .models import Outcome
+
+    return ", ".join(outcome.value for outcome in Outcome)

@@ -1,0 +1,123 @@
+"""Find, read and cache the sources, and build a `Library` from them."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import cache
+from pathlib import Path
+
+from .bibliography import ParsedBibliography, parse_bibliography, read_bibliography
+from .checks import check_library
+from .claim_files import ClaimFile, read_claim_file
+from .library import Library
+from .problems import Problem
+from .text import read_text
+
+__all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+CLAIMS_FOLDER = "content"
+
+
+def repository_paths(start: Path | None = None) -> tuple[Path, Path] | None:
+    """``(references.bib, claims dir)`` of the needling-facts checkout containing ``start``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        bib = folder / "references.bib"
+        claims = folder / "src" / "needling_facts" / CLAIMS_FOLDER
+        if bib.is_file() and claims.is_dir():
+            return bib, claims
+    return None
+
+
+def bundled_paths() -> tuple[Path, Path]:
+    """The data shipped with the package: in the wheel, or the checkout of an editable install."""
+    shipped = _PACKAGE_DIR / "references.bib"
+    if not shipped.is_file():
+        # Editable install from the src/ layout: references.bib stays at the repository root.
+        shipped = _PACKAGE_DIR.parent.parent / "references.bib"
+    return shipped, _PACKAGE_DIR / CLAIMS_FOLDER
+
+
+_bundled_lock = threading.Lock()
+
+
+@cache
+def _bundled_library() -> Library:
+    return load_from(*bundled_paths())
+
+
+def load(*, bib: str | Path | None = None, claims_dir: str | Path | None = None) -> Library:
+    """The bundled library (built once, then cached), or one built from your own files.
+
+    ``nf.load()`` reads the data shipped with the package; ``nf.load(bib=..., claims_dir=...)``
+    reads any bibliography and claim folder with the same engine (either may be omitted to use
+    the bundled one). Problems are collected in ``Library.problems``; nothing raises for bad
+    content.
+    """
+    if bib is None and claims_dir is None:
+        with _bundled_lock:
+            return _bundled_library()
+    default_bib, default_claims = bundled_paths()
+    return load_from(Path(bib or default_bib), Path(claims_dir or default_claims))
+
+
+def load_from(bib: Path, claims_dir: Path) -> Library:
+    parsed = _read_bibliography_cached(bib)
+    claim_files, folder_problems = read_claim_folder(claims_dir)
+    problems = [*parsed.problems, *folder_problems]
+    for file in claim_files:
+        problems.extend(file.problems)
+    problems.extend(check_library(parsed.references, claim_files))
+    claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
+    return Library(
+        claims=claims,
+        references=parsed.references,
+        problems=tuple(problems),
+        bib_path=str(bib),
+        claims_dir=str(claims_dir),
+        claim_files_read=len(claim_files),
+    )
+
+
+def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]:
+    if not claims_dir.is_dir():
+        return [], [Problem(str(claims_dir), 1, 1, "claim.dir-not-found", "no such folder")]
+    files = [read_claim_file(path) for path in sorted(claims_dir.rglob("*.md"))]
+    return files, []
+
+
+# Parsing the bibliography dominates load time; `mkdocs serve` rebuilds after every edit, so
+# the parse is cached on the file's content (not its mtime, which editors and git touch).
+_BIB_CACHE_SIZE = 4
+_bib_cache: OrderedDict[tuple[str, str], ParsedBibliography] = OrderedDict()
+_bib_cache_lock = threading.Lock()
+
+
+def _read_bibliography_cached(path: Path) -> ParsedBibliography:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return read_bibliography(path)
+    cache_key = (str(path), hashlib.sha256(data).hexdigest())
+    with _bib_cache_lock:
+        cached = _bib_cache.get(cache_key)
+        if cached is not None:
+            _bib_cache.move_to_end(cache_key)
+            return cached
+    text, problem = read_text(data, str(path), "bib.not-utf8")
+    parsed = parse_bibliography(text, str(path))
+    if problem is not None:
+        parsed.problems.insert(0, problem)
+    with _bib_cache_lock:
+        _bib_cache[cache_key] = parsed
+        while len(_bib_cache) > _BIB_CACHE_SIZE:
+            _bib_cache.popitem(last=False)
+    return parsed
+
+
+def bib_cache_info() -> int:
+    """How many parsed bibliographies are cached (for tests and benchmarks)."""
+    return len(_bib_cache)

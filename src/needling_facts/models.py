@@ -1,0 +1,348 @@
+"""Typed records: references, claims and their evidence. Pure data, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "CLAIM_ID_PATTERN",
+    "CONTROLLED_DESIGNS",
+    "RANDOMISED_DESIGNS",
+    "AnyClaim",
+    "Certainty",
+    "Claim",
+    "ClaimStatus",
+    "Evidence",
+    "GeneralClaim",
+    "Location",
+    "NumberRange",
+    "Outcome",
+    "Person",
+    "Protocol",
+    "Reference",
+    "ScarClaim",
+    "ScarType",
+    "SkinType",
+    "Stance",
+    "StudyDesign",
+    "Verdict",
+]
+
+CLAIM_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Outcome(StrEnum):
+    """What a claim is about; each outcome has a page in the handbook."""
+
+    REJUVENATION = "rejuvenation"
+    SCARS = "scars"
+    PIGMENTATION = "pigmentation"
+    COLLAGEN = "collagen"
+    PORES = "pores"
+    ABSORPTION = "absorption"
+    MECHANISM = "mechanism"
+    COMEDONES = "comedones"
+    PROCEDURE = "procedure"
+    SAFETY = "safety"
+    SATISFACTION = "satisfaction"
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+
+_OUTCOME_LABELS = {
+    Outcome.REJUVENATION: "Fine lines, wrinkles and photoageing",
+    Outcome.SCARS: "Scars and stretch marks",
+    Outcome.PIGMENTATION: "Hyperpigmentation and melasma",
+    Outcome.COLLAGEN: "Collagen and elastin",
+    Outcome.PORES: "Pore size",
+    Outcome.ABSORPTION: "Absorption of topical products",
+    Outcome.MECHANISM: "Mechanism of action",
+    Outcome.COMEDONES: "Blackheads (open comedones)",
+    Outcome.PROCEDURE: "Procedure and recovery",
+    Outcome.SAFETY: "Safety and side effects",
+    Outcome.SATISFACTION: "Patient satisfaction",
+}
+
+
+class Certainty(StrEnum):
+    """GRADE certainty of the evidence, highest first."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+    VERY_LOW = "very-low"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+    @property
+    def rank(self) -> int:
+        """4 for high down to 1 for very low, for sorting and plotting."""
+        return 4 - list(Certainty).index(self)
+
+
+class Verdict(StrEnum):
+    """Our judgement of the popular article's wording of a claim."""
+
+    SUPPORTED = "supported"
+    PARTLY_SUPPORTED = "partly-supported"
+    NOT_SUPPORTED = "not-supported"
+    CONTRADICTED = "contradicted"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+
+class StudyDesign(StrEnum):
+    META_ANALYSIS = "meta-analysis"
+    SYSTEMATIC_REVIEW = "systematic-review"
+    RCT = "rct"
+    SPLIT_FACE_RCT = "split-face-rct"
+    NON_RANDOMISED_TRIAL = "non-randomised-trial"
+    COHORT = "cohort"
+    CASE_SERIES = "case-series"
+    CASE_REPORT = "case-report"
+    REVIEW = "review"
+    IN_VITRO = "in-vitro"
+    ANIMAL = "animal"
+    EXPERT_OPINION = "expert-opinion"
+
+    @property
+    def label(self) -> str:
+        return _DESIGN_LABELS.get(self, self.value.replace("-", " "))
+
+
+_DESIGN_LABELS = {
+    StudyDesign.RCT: "RCT",
+    StudyDesign.SPLIT_FACE_RCT: "split-face RCT",
+    StudyDesign.NON_RANDOMISED_TRIAL: "non-randomised trial",
+}
+
+RANDOMISED_DESIGNS = frozenset(
+    {
+        StudyDesign.META_ANALYSIS,
+        StudyDesign.SYSTEMATIC_REVIEW,
+        StudyDesign.RCT,
+        StudyDesign.SPLIT_FACE_RCT,
+    }
+)
+"""Designs that can carry a "high" certainty grade."""
+
+CONTROLLED_DESIGNS = RANDOMISED_DESIGNS | {StudyDesign.NON_RANDOMISED_TRIAL}
+"""Designs that can carry a "moderate" certainty grade."""
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    MENTIONS = "mentions"
+
+
+class ScarType(StrEnum):
+    ATROPHIC_ACNE = "atrophic-acne"
+    SURGICAL = "surgical"
+    BURN = "burn"
+    KELOID = "keloid"
+    HYPERTROPHIC = "hypertrophic"
+    STRIAE = "striae"
+
+
+class SkinType(StrEnum):
+    """Fitzpatrick skin phototype."""
+
+    I = "I"  # noqa: E741 - the Fitzpatrick scale's own name
+    II = "II"
+    III = "III"
+    IV = "IV"
+    V = "V"
+    VI = "VI"
+
+
+class ClaimStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class Location(_Frozen):
+    """Where a record was read from (1-based line)."""
+
+    path: str
+    line: int = Field(ge=1)
+
+
+class Person(_Frozen):
+    family: str
+    given: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.given} {self.family}".strip()
+
+
+class Reference(_Frozen):
+    """One BibTeX entry, with LaTeX decoded to Unicode."""
+
+    key: str
+    entry_type: str
+    authors: tuple[Person, ...] = ()
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
+    source: Location | None = None
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @property
+    def pubmed_url(self) -> str | None:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
+
+    @property
+    def pmc_url(self) -> str | None:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else None
+
+
+_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-\u2013]\s*(\d+(?:\.\d+)?))?\s*$")
+
+
+class NumberRange(_Frozen):
+    """A reported value or range, e.g. ``3`` or ``1.5-2.0``; written as such in YAML."""
+
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("expected a number or a range such as 3-6")
+        if isinstance(value, int | float):
+            return {"low": value, "high": value}
+        if isinstance(value, str):
+            match = _RANGE.match(value)
+            if match is None:
+                raise ValueError(f"expected a number or a range such as 3-6, got {value!r}")
+            low, high = match.group(1), match.group(2) or match.group(1)
+            return {"low": float(low), "high": float(high)}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.low > self.high:
+            raise ValueError(f"range {self.low}-{self.high} runs backwards")
+        return self
+
+    def __str__(self) -> str:
+        def fmt(x: float) -> str:
+            return f"{x:g}"
+
+        if self.low == self.high:
+            return fmt(self.low)
+        return f"{fmt(self.low)}\u2013{fmt(self.high)}"
+
+
+class Protocol(_Frozen):
+    """Treatment protocol as reported by the studies behind a claim."""
+
+    sessions: NumberRange | None = None
+    interval_weeks: NumberRange | None = None
+    needle_depth_mm: NumberRange | None = None
+
+
+class Evidence(_Frozen):
+    """One study cited in support of, or against, a claim."""
+
+    ref: str = Field(min_length=1)
+    design: StudyDesign
+    participants: int | None = Field(default=None, ge=1)
+    finding: str = Field(min_length=1)
+    stance: Stance
+    locator: str | None = None
+
+
+class Claim(_Frozen):
+    """Fields every claim has; a concrete claim is a `ScarClaim` or a `GeneralClaim`."""
+
+    id: str = Field(pattern=CLAIM_ID_PATTERN)
+    title: str = Field(min_length=1)
+    statement: str = Field(min_length=1)
+    outcome: Outcome
+    article_wording: str = Field(min_length=1)
+    population: str | None = None
+    intervention: str | None = None
+    comparator: str | None = None
+    skin_types: tuple[SkinType, ...] = ()
+    protocol: Protocol = Protocol()
+    certainty: Certainty
+    verdict: Verdict
+    evidence: tuple[Evidence, ...] = ()
+    caveats: tuple[str, ...] = ()
+    contraindications: tuple[str, ...] = ()
+    last_reviewed: dt.date
+    status: ClaimStatus = ClaimStatus.ACTIVE
+    withdrawn_reason: str | None = None
+    body: str = ""
+    source: Location | None = None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status is ClaimStatus.WITHDRAWN
+
+    @property
+    def cited_keys(self) -> tuple[str, ...]:
+        """Reference keys named by the evidence items, in order, without repeats."""
+        return tuple(dict.fromkeys(item.ref for item in self.evidence))
+
+    @property
+    def participants(self) -> int:
+        """Participants summed over evidence items that report them (an upper bound: trials
+        inside a meta-analysis may be counted twice)."""
+        return sum(item.participants or 0 for item in self.evidence)
+
+
+class ScarClaim(Claim):
+    """A claim about scars; says which kinds of scar it covers."""
+
+    outcome: Literal[Outcome.SCARS]
+    scar_types: tuple[ScarType, ...] = Field(min_length=1)
+
+
+class GeneralClaim(Claim):
+    """A claim about any outcome other than scars."""
+
+    outcome: Literal[
+        Outcome.REJUVENATION,
+        Outcome.PIGMENTATION,
+        Outcome.COLLAGEN,
+        Outcome.PORES,
+        Outcome.ABSORPTION,
+        Outcome.MECHANISM,
+        Outcome.COMEDONES,
+        Outcome.PROCEDURE,
+        Outcome.SAFETY,
+        Outcome.SATISFACTION,
+    ]
+
+
+AnyClaim = Annotated[ScarClaim | GeneralClaim, Field(discriminator="outcome")]
+"""The type a claim file validates into, chosen by its ``outcome``."""
