@@ -100,6 +100,7 @@ def parse_bibliography(text: str, path: str) -> ParsedBibliography:
     library, logged = _split(text)
     out = ParsedBibliography(path)
     builder = _Builder(path, out)
+    strings = {key.lower(): s.value for key, s in library.strings_dict.items()}
     reported_lines: set[int] = set()
     for block in library.blocks:
         line = (block.start_line or 0) + 1
@@ -107,7 +108,7 @@ def parse_bibliography(text: str, path: str) -> ParsedBibliography:
             entry = block.ignore_error_block
             assert isinstance(entry, bib.Entry)
             builder.duplicate_fields(entry, block.duplicate_keys)
-            builder.add(entry)
+            builder.add(_as_parsed(entry, strings))
         elif isinstance(block, bib.DuplicateBlockKeyBlock):
             duplicate = block.ignore_error_block
             if isinstance(duplicate, bib.Entry):
@@ -142,6 +143,20 @@ def parse_bibliography(text: str, path: str) -> ParsedBibliography:
     builder.check_identifiers()
     out.problems.sort()
     return out
+
+
+def _as_parsed(entry: bib.Entry, strings: dict[str, str]) -> bib.Entry:
+    """Do for an entry bibtexparser set aside what its parse stack does for the others:
+    resolve ``@string`` macros and remove the enclosing braces or quotes."""
+    for item in entry.fields:
+        value = item.value.strip() if isinstance(item.value, str) else item.value
+        if not isinstance(value, str):
+            continue
+        if len(value) >= 2 and (value[0], value[-1]) in {("{", "}"), ('"', '"')}:
+            item.value = value[1:-1]
+        else:
+            item.value = strings.get(value.lower(), value)
+    return entry
 
 
 def _stray_entries(comment: str) -> Iterator[tuple[int, str]]:

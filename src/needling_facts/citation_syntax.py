@@ -1,7 +1,7 @@
 """Pandoc-style bracketed citations in Markdown: ``[@key]``, ``[@key, p. 12]``, ``[@a; @b]``.
 
-Citations inside code spans and fenced code blocks, escaped ones (``\\[@x]``), e-mail
-addresses, URLs and Markdown links are left alone.
+Citations inside code spans, fenced code blocks and HTML ``<code>``/``<pre>`` elements,
+escaped ones (``\\[@x]``), e-mail addresses, URLs and Markdown links are left alone.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ __all__ = ["Citation", "CitationItem", "find_citations", "replace_citations"]
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_\-:./]*[A-Za-z0-9_])?"
 _BRACKET = re.compile(r"(?<!\\)(?<!!)\[([^\[\]\n]*@[^\[\]]*)\](?![(\[:])")
 _ITEM = re.compile(
-    rf"^\s*(?P<prefix>(?:[^@;]*?\s)?)-?@(?P<key>{KEY})(?P<rest>(?:\s*,\s*[^;]*)?)\s*$", re.DOTALL
+    rf"^\s*(?P<prefix>(?:[^@;]*?\s)?)-?@(?P<key>{KEY})"
+    r"(?P<rest>(?:\s*,\s*[^;]*)?)[.:]?\s*$",
+    re.DOTALL,
 )
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_HTML_CODE = re.compile(r"<(code|pre|kbd|samp)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +62,10 @@ def _protected_spans(markdown: str) -> list[tuple[int, int]]:
         spans.append((opening.start(), end))
         position = end
     fenced = list(spans)
-    for match in _CODE_SPAN.finditer(markdown):
-        if not any(start <= match.start() < end for start, end in fenced):
-            spans.append((match.start(), match.end()))
+    for pattern in (_CODE_SPAN, _HTML_CODE):
+        for match in pattern.finditer(markdown):
+            if not any(start <= match.start() < end for start, end in fenced):
+                spans.append((match.start(), match.end()))
     return sorted(spans)
 
 

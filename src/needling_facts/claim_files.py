@@ -104,8 +104,9 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
         )
         return out
     front = text[first_break + 1 : closing.start()]
-    body = text[closing.end() :].removeprefix("\n")
-    body_line = text.count("\n", 0, closing.end()) + 2
+    after = text[closing.end() :]
+    body = after.lstrip("\n")
+    body_line = text.count("\n", 0, closing.end()) + 1 + (len(after) - len(body))
     node = _compose(front, out, line_offset=1)
     if node is None:
         return out
@@ -130,6 +131,10 @@ def _compose(front: str, out: ClaimFile, line_offset: int) -> yaml.Node | None:
         line = mark.line + 1 + line_offset if mark is not None else 1 + line_offset
         col = mark.column + 1 if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        context = getattr(error, "context", None)
+        context_mark = getattr(error, "context_mark", None)
+        if context and context_mark is not None and mark is not None and context_mark != mark:
+            reason = f"{reason} ({context} at line {context_mark.line + 1 + line_offset})"
         out.problems.append(Problem(out.path, line, col, "claim.invalid-yaml", str(reason)))
         return None
     if node is None:

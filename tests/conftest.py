@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def line_containing(path: Path, needle: str, occurrence: int = 1) -> int:
+    """1-based line of the n-th line of ``path`` that contains ``needle``."""
+    seen = 0
+    for number, line in enumerate(
+        path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+    ):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not found in {path}")
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from needling_facts.bibliography import normalise_doi, parse_bibliography, read_bibliography
+from needling_facts.models import Person
+
+from .conftest import FIXTURES, line_containing
+
+BAD = FIXTURES / "bib-errors" / "references.bib"
+
+
+def test_good_entries_are_fully_read() -> None:
+    parsed = read_bibliography(FIXTURES / "good" / "references.bib")
+    assert parsed.problems == []
+    ref = parsed.references["Fabbrocini2014"]
+    assert ref.journal == "J Dermatolog Treat"  # @string macro resolved
+    assert ref.year == 2014
+    assert ref.volume == "25"
+    assert ref.issue == "2"
+    assert ref.pages == "147\u2013152"
+    assert ref.doi == "10.3109/09546634.2012.742949"  # resolver prefix removed
+    assert ref.pmid == "23216209"
+    assert ref.authors[1] == Person(family="De Vita", given="Valerio")
+    assert ref.source is not None
+    assert ref.source.line == line_containing(
+        FIXTURES / "good" / "references.bib", "@article{Fabbrocini2014"
+    )
+
+
+def test_latex_is_decoded_to_unicode() -> None:
+    ref = read_bibliography(FIXTURES / "good" / "references.bib").references["Muller2020"]
+    assert ref.authors == (
+        Person(family="Müller", given="Jörg"),
+        Person(family="Álvarez", given="Ana"),
+    )
+    assert ref.title == "Needling and the MRI of skin"
+    assert ref.pmcid == "PMC1234567"
+    assert ref.year == 2020
+
+
+EXPECTED = [
+    ("bib.parse-error", "@article{Broken2020"),
+    ("bib.duplicate-field", "year = {2021}"),
+    ("bib.duplicate-key", "Same key"),
+    ("bib.missing-field", "@article{NoJournal2019"),
+    ("bib.invalid-year", "in press"),
+    ("bib.invalid-doi", "doi:10.1000"),
+    ("bib.invalid-pmid", "PMC55"),
+    ("bib.invalid-pmcid", "12345"),
+    ("bib.duplicate-doi", "https://doi.org/10.1000/abc"),
+    ("bib.duplicate-pmid", "pmid = {111}"),
+    ("bib.unparsed-text", "@article NoBrace2016"),
+]
+
+
+@pytest.mark.parametrize(("code", "needle"), EXPECTED)
+def test_each_bad_entry_is_reported_at_its_line(code: str, needle: str) -> None:
+    parsed = read_bibliography(BAD)
+    occurrence = 2 if code in {"bib.duplicate-key", "bib.duplicate-pmid"} else 1
+    if code == "bib.duplicate-key":
+        expected_line = line_containing(BAD, "@article{Good2020", 2)
+    else:
+        expected_line = line_containing(BAD, needle, occurrence)
+    found = [(p.line, p.path) for p in parsed.problems if p.code == code]
+    assert found == [(expected_line, str(BAD))]
+
+
+def test_bad_entries_never_hide_good_ones() -> None:
+    parsed = read_bibliography(BAD)
+    assert set(parsed.references) == {
+        "Good2020",
+        "TwoYears2020",
+        "NoJournal2019",
+        "BadYear",
+        "BadIds2018",
+        "SameDoi2017",
+        "After2015",
+    }
+    assert parsed.references["Good2020"].title == "Fine"  # the first of the duplicate keys wins
+    assert parsed.references["TwoYears2020"].year == 2020  # the first of duplicate fields wins
+    assert parsed.references["BadIds2018"].doi is None
+    assert parsed.references["BadYear"].year is None
+    assert len(parsed.problems) == len(EXPECTED)
+
+
+def test_duplicate_keys_compare_case_insensitively() -> None:
+    text = "@misc{Key2020, title={a}}\n@misc{key2020, title={b}}\n"
+    parsed = parse_bibliography(text, "x.bib")
+    assert [(p.code, p.line) for p in parsed.problems] == [("bib.duplicate-key", 2)]
+
+
+def test_not_utf8_is_located_and_the_rest_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.bib"
+    path.write_bytes(
+        b"@article{A2020,\n  author = {Caf\xe9, Ann},\n  title = {x},\n  journal = {J},\n  year = {2020},\n}\n"
+    )
+    parsed = read_bibliography(path)
+    assert [(p.code, p.line, p.col) for p in parsed.problems] == [("bib.not-utf8", 2, 16)]
+    assert parsed.references["A2020"].year == 2020
+
+
+def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    parsed = read_bibliography(tmp_path / "nope.bib")
+    assert [p.code for p in parsed.problems] == ["bib.file-not-found"]
+
+
+def test_parser_log_output_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    read_bibliography(BAD)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "doi"),
+    [
+        ("https://doi.org/10.1/AbC", "10.1/AbC"),
+        ("doi: 10.1/x", "10.1/x"),
+        ("http://dx.doi.org/10.2/y ", "10.2/y"),
+    ],
+)
+def test_normalise_doi(raw: str, doi: str) -> None:
+    assert normalise_doi(raw) == doi

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import needling_facts as nf
+
+# Modules whose public names make up the package's API, and names they export for the
+# package's own use only.
+FACADE_MODULES = ("models", "library", "problems", "citation_syntax", "loading")
+INTERNAL = {
+    "CLAIM_ID_PATTERN",
+    "CONTROLLED_DESIGNS",
+    "RANDOMISED_DESIGNS",
+    "replace_citations",
+    "bundled_paths",
+    "load_from",
+    "repository_paths",
+}
+
+
+@pytest.mark.parametrize("module_name", FACADE_MODULES)
+def test_facade_is_complete(module_name: str) -> None:
+    module = importlib.import_module(f"needling_facts.{module_name}")
+    missing = set(module.__all__) - set(nf.__all__) - INTERNAL
+    assert not missing, f"add to needling_facts.__all__: {sorted(missing)}"
+
+
+def test_every_exported_name_resolves_to_its_module_object() -> None:
+    for name in nf.__all__:
+        value = getattr(nf, name)
+        assert value is not None
+        for module_name in FACADE_MODULES:
+            module = importlib.import_module(f"needling_facts.{module_name}")
+            if name in getattr(module, "__all__", ()):
+                assert value is getattr(module, name)
+    assert sorted(nf.__all__) == sorted(set(nf.__all__))
+    assert set(nf.__all__) <= set(dir(nf))
+
+
+def test_import_parses_nothing_and_loads_no_heavy_module() -> None:
+    code = (
+        "import sys, needling_facts; "
+        "heavy = ('pydantic', 'bibtexparser', 'yaml', 'mkdocs', 'citeproc'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="does_not_exist"):
+        getattr(nf, "does_not_exist")  # noqa: B009
