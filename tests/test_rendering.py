@@ -71,7 +71,7 @@ def test_every_string_from_the_sources_is_escaped() -> None:
     formatted = format_references(XSS.references.values())
     assert "<script>" not in formatted["Xss2020"].html
     assert "&lt;script&gt;" in formatted["Xss2020"].html
-    markdown = claim_page(XSS.claim("evil-claim"))
+    markdown = claim_page(XSS.claim("evil-claim"), XSS.references)
     rendered = render_citations(markdown, XSS.references, formatted).markdown
     for text in (rendered, bibliography_page(XSS, formatted), overview_table(XSS)):
         assert "<script>" not in text
@@ -82,12 +82,12 @@ def test_every_string_from_the_sources_is_escaped() -> None:
 
 
 def test_claim_page_shows_everything_a_reader_needs() -> None:
-    page = claim_page(GOOD.claim("acne-scars"))
+    page = claim_page(GOOD.claim("acne-scars"), GOOD.references)
     assert page.startswith('---\ntitle: "Microneedling for atrophic acne scars"')
     assert (
         "<blockquote>Microneedling can treat keloid, acne, and surgical scars.</blockquote>" in page
     )
-    assert "| [@Fabbrocini2014, Abstract] | case series | 60 |" in page
+    assert "| Fabbrocini et al. 2014 [@Fabbrocini2014, Abstract] | case series | 60 |" in page
     assert "nf-certainty-low" in page
     assert "nf-verdict-partly-supported" in page
     assert "## Caveats\n\n- No control group." in page

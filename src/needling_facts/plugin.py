@@ -130,7 +130,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             STYLESHEET_PATH: STYLESHEET,
         }
         for claim in library.claims.values():
-            generated[claim_path(claim.id)] = claim_page(claim)
+            generated[claim_path(claim.id)] = claim_page(claim, library.references)
         for outcome in {claim.outcome for claim in library.filter()}:
             generated[outcome_path(outcome)] = outcome_page(library, outcome)
         for src_uri, content in generated.items():

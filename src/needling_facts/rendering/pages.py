@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from ..csl import FormattedReference
 from ..library import Library
-from ..models import Claim, Outcome, ScarClaim
+from ..models import Claim, Outcome, Reference, ScarClaim
 from .citations import key_slug
 from .markup import badge, cell, esc, reference_links
 
@@ -81,7 +81,19 @@ def _range_rows(claim: Claim) -> list[tuple[str, str]]:
     return rows
 
 
-def claim_page(claim: Claim) -> str:
+def _short(reference: Reference | None, key: str) -> str:
+    """``Alam 2014`` for a table cell; the key itself when the reference is unknown."""
+    if reference is None or not reference.authors:
+        return cell(key)
+    first = reference.authors[0].family
+    more = " et al." if len(reference.authors) > 2 else ""
+    if len(reference.authors) == 2:
+        more = f" and {reference.authors[1].family}"
+    year = f" {reference.year}" if reference.year else ""
+    return cell(f"{first}{more}{year}")
+
+
+def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     """The page for one claim; citations stay as ``[@key]`` for the citation renderer."""
     lines = [
         "---",
@@ -111,9 +123,10 @@ def claim_page(claim: Claim) -> str:
         '<div class="nf-compare-side" markdown>',
         "**What the evidence says**",
         "",
-        f"{esc(claim.statement)} Verdict on the article's wording: "
-        f"**{esc(claim.verdict.label)}**; certainty of the evidence: "
-        f"**{esc(claim.certainty.label)}**.",
+        f"Verdict on the article's wording: **{esc(claim.verdict.label)}**. "
+        f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
+        f"{len(claim.cited_keys)} {'study' if len(claim.cited_keys) == 1 else 'studies'}"
+        + (f" reporting {claim.participants} participants." if claim.participants else "."),
         "</div>",
         "</div>",
         "",
@@ -125,7 +138,8 @@ def claim_page(claim: Claim) -> str:
         for item in claim.evidence:
             locator = f", {item.locator}" if item.locator else ""
             lines.append(
-                f"| [@{item.ref}{cell(locator)}] | {cell(item.design.label)} "
+                f"| {_short(references.get(item.ref), item.ref)} [@{item.ref}{cell(locator)}] "
+                f"| {cell(item.design.label)} "
                 f"| {item.participants or '&ndash;'} | {cell(item.finding)} "
                 f'| <span class="nf-stance nf-stance-{item.stance.value}">'
                 f"{item.stance.value}</span> |"

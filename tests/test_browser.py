@@ -1,0 +1,121 @@
+"""Drive the built handbook in a real browser: Debian's chromium through Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+from .site_builder import build
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run the browser tests: install Debian's chromium")
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright  # noqa: E402
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("browser-site")
+    result = build(REPO / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_reader_follows_claim_citation_reference_and_back(page: Page, base_url: str) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(base_url)
+    expect(page.locator("h1")).to_contain_text("What the evidence says about microneedling")
+    expect(page.locator("svg.nf-evidence-map")).to_be_visible()
+
+    page.locator("article table a", has_text="Microneedling for keloid scars").click()
+    page.wait_for_url("**/claims/keloid-scars/")
+    expect(page.locator("h1")).to_contain_text("Microneedling for keloid scars")
+
+    citation = page.locator("sup.nf-cite a").first
+    target = citation.get_attribute("href")
+    assert target is not None
+    assert target.startswith("#cite-")
+    assert citation.inner_text() == "1"
+    assert citation.get_attribute("title")  # the tooltip holds the full reference
+    citation.click()
+    page.wait_for_url(f"**/claims/keloid-scars/{target}")
+    entry = page.locator(f"li{target}")
+    expect(entry).to_be_in_viewport()
+
+    key = target.removeprefix("#cite-")
+    entry.locator("a.nf-to-bibliography").click()
+    page.wait_for_url(f"**/bibliography/#ref-{key}")
+    reference = page.locator(f"#ref-{key}")
+    expect(reference).to_be_in_viewport()
+
+    reference.locator(".nf-cited-by a", has_text="Microneedling for keloid scars").click()
+    page.wait_for_url(f"**/claims/keloid-scars/#cite-{key}")
+    expect(page.locator(f"li#cite-{key}")).to_be_in_viewport()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "claim-page.png"), full_page=True)
+    assert errors == []
+
+
+def test_search_finds_a_claim(page: Page, base_url: str) -> None:
+    errors: list[ConsoleMessage] = []
+    page.on("console", lambda m: errors.append(m) if m.type == "error" else None)
+    page.goto(base_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("stretch marks")
+    result = page.locator(".md-search-result__item a", has_text="stretch marks").first
+    expect(result).to_be_visible(timeout=15000)
+    result.click()
+    page.wait_for_url("**/claims/stretch-marks/**")
+    expect(page.locator("h1")).to_contain_text("stretch marks")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search.png"))
+    assert [m.text for m in errors] == []

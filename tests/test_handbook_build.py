@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import json
+import re
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+import needling_facts as nf
+
+from .conftest import FIXTURES, REPO
+from .site_builder import build, small_site
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = build(REPO / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_plugin_is_registered_under_its_entry_point() -> None:
+    names = {ep.name: ep.value for ep in entry_points(group="mkdocs.plugins")}
+    assert names["needling-facts"] == "needling_facts.plugin:NeedlingFactsPlugin"
+
+
+def test_home_has_overview_and_evidence_map(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    lib = nf.load()
+    for claim in lib.claims.values():
+        assert f'href="claims/{claim.id}/"' in home
+    assert home.count('class="nf-badge nf-certainty') == len(lib.claims)
+    assert '<svg class="nf-evidence-map"' in home
+    assert home.count("<circle") == len(lib.claims) + 4
+
+
+def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path) -> None:
+    lib = nf.load()
+    for claim in lib.claims.values():
+        page = read(site, f"claims/{claim.id}")
+        assert claim.title.split()[0] in page
+        cited = re.findall(r'<li id="cite-([^"]+)">', page)
+        assert cited, claim.id
+        assert set(cited) >= set(claim.cited_keys)
+        numbers = [int(n) for n in re.findall(r'<a href="#cite-[^"]+" title="[^"]*">(\d+)</a>', page)]
+        assert numbers[0] == 1
+        assert max(numbers) == len(cited)
+
+
+def test_bibliography_links_back_to_every_citing_page(site: Path) -> None:
+    bibliography = read(site, "bibliography")
+    lib = nf.load()
+    for key, reference in lib.references.items():
+        block = bibliography.split(f'id="ref-{key}"')[1].split('class="nf-ref"')[0]
+        for claim in lib.citing_claims(key):
+            assert f'href="../claims/{claim.id}/#cite-{key}"' in block, (key, claim.id)
+        if reference.doi:
+            assert f'href="https://doi.org/{reference.doi}"' in block
+        if reference.pmid:
+            assert f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/" in block
+    assert "nf-backlinks" not in bibliography
+
+
+def test_outcome_pages_diagnostics_and_search_index(site: Path) -> None:
+    scars = read(site, "outcomes/scars")
+    assert 'href="../../claims/keloid-scars/"' in scars
+    diagnostics = read(site, "diagnostics")
+    for code in nf.CODES:
+        assert f'id="{code}"' in diagnostics
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"].startswith("claims/keloid-scars/") for doc in index["docs"])
+
+
+def test_generated_pages_are_virtual() -> None:
+    assert not (REPO / "docs" / "claims").exists()
+    assert not (REPO / "docs" / "bibliography.md").exists()
+
+
+def test_unknown_key_fails_a_strict_build_naming_page_and_key(tmp_path: Path) -> None:
+    config = small_site(
+        tmp_path,
+        bib=FIXTURES / "good" / "references.bib",
+        claims=FIXTURES / "good" / "claims",
+        index="# Home\n\nKnown [@Muller2020], unknown [@Nope2020].\n\nCode `[@Nope2021]`.\n",
+    )
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 1
+    assert "index.md:3: unknown citation key 'Nope2020'" in result.stderr
+    assert "Nope2021" not in result.stderr
+
+
+def test_invalid_claims_fail_a_strict_build(tmp_path: Path) -> None:
+    config = small_site(
+        tmp_path,
+        bib=FIXTURES / "grade-errors" / "references.bib",
+        claims=FIXTURES / "grade-errors" / "claims",
+        index="# Home\n",
+    )
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 1
+    assert "high-no-rct.md:7:1: claim.certainty-unsupported" in result.stderr
+    assert build(config, tmp_path / "lax", strict=False).returncode == 0
+
+
+def test_strings_from_sources_are_shown_as_text(tmp_path: Path) -> None:
+    config = small_site(
+        tmp_path,
+        bib=FIXTURES / "xss" / "references.bib",
+        claims=FIXTURES / "xss" / "claims",
+        index="# Home\n\nSee [@Xss2020].\n",
+    )
+    result = build(config, tmp_path / "out", strict=False)
+    assert result.returncode == 0, result.stderr
+    for page in ("claims/evil-claim", "bibliography", ""):
+        html = (tmp_path / "out" / page / "index.html").read_text(encoding="utf-8")
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+    claim = (tmp_path / "out" / "claims" / "evil-claim" / "index.html").read_text(encoding="utf-8")
+    assert "Prose with &lt;script&gt;alert('body')&lt;/script&gt;" in claim
+    assert 'Hacker H. &lt;script&gt;alert("bib")&lt;/script&gt; and &lt;b&gt;bold' in claim
+
+
+def test_plugin_config_is_validated(tmp_path: Path) -> None:
+    config = small_site(
+        tmp_path,
+        bib=FIXTURES / "good" / "references.bib",
+        claims=FIXTURES / "good" / "claims",
+        index="# Home\n",
+    )
+    text = config.read_text().replace("claims_dir:", "style: no-such-style\n      claims_dir:")
+    config.write_text(text)
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 1
+    assert "unknown CSL style 'no-such-style'" in result.stderr
+
+
+def test_plugin_can_be_disabled(tmp_path: Path) -> None:
+    config = small_site(
+        tmp_path,
+        bib=FIXTURES / "good" / "references.bib",
+        claims=FIXTURES / "good" / "claims",
+        index="# Home\n",
+    )
+    config.write_text(config.read_text().replace("claims_dir:", "enabled: false\n      claims_dir:"))
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "out" / "bibliography").exists()
