@@ -29,7 +29,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright  #
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

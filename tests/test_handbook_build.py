@@ -50,7 +50,9 @@ def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path)
         cited = re.findall(r'<li id="cite-([^"]+)">', page)
         assert cited, claim.id
         assert set(cited) >= set(claim.cited_keys)
-        numbers = [int(n) for n in re.findall(r'<a href="#cite-[^"]+" title="[^"]*">(\d+)</a>', page)]
+        numbers = [
+            int(n) for n in re.findall(r'<a href="#cite-[^"]+" title="[^"]*">(\d+)</a>', page)
+        ]
         assert numbers[0] == 1
         assert max(numbers) == len(cited)
 
@@ -149,7 +151,9 @@ def test_plugin_can_be_disabled(tmp_path: Path) -> None:
         claims=FIXTURES / "good" / "claims",
         index="# Home\n",
     )
-    config.write_text(config.read_text().replace("claims_dir:", "enabled: false\n      claims_dir:"))
+    config.write_text(
+        config.read_text().replace("claims_dir:", "enabled: false\n      claims_dir:")
+    )
     result = build(config, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "out" / "bibliography").exists()

@@ -90,7 +90,7 @@ def _split(text: str) -> tuple[Any, list[str]]:
     with _PARSE_LOCK:
         logger.addHandler(collector)
         try:
-            library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+            library = bibtexparser.parse_string(text)
         finally:
             logger.removeHandler(collector)
     return library, collector.messages

@@ -178,8 +178,17 @@ def _collect_evidence_refs(data: dict[Any, Any], out: ClaimFile) -> None:
             out.evidence_refs.append((item["ref"], out.line_of("evidence", index, "ref")))
 
 
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def _validate(data: dict[Any, Any], body: str, out: ClaimFile) -> None:
-    data = {str(key): value for key, value in data.items()}
+    # An empty field (``title:`` in a fresh skeleton) is reported as missing, not as null.
+    data = _without_nulls({str(key): value for key, value in data.items()})
     for reserved in _RESERVED:
         if reserved in data:
             data.pop(reserved)
@@ -212,8 +221,19 @@ def _validate(data: dict[Any, Any], body: str, out: ClaimFile) -> None:
     try:
         out.claim = _adapter().validate_python(data)
     except ValidationError as error:
-        for detail in error.errors():
+        details = error.errors()
+        for detail in details:
             out.problems.append(_problem_from_error(detail, data, out))
+        if any(d["type"].startswith("union_tag") for d in details):
+            # Without a valid outcome pydantic stops at the tag; check the rest anyway so one
+            # run reports every problem.
+            model = ScarClaim if "scar_types" in data else GeneralClaim
+            stand_in = "scars" if model is ScarClaim else "procedure"
+            try:
+                model.model_validate({**data, "outcome": stand_in})
+            except ValidationError as rest:
+                for detail in rest.errors():
+                    out.problems.append(_problem_from_error(detail, data, out))
 
 
 _TAGS = {"scars", "GeneralClaim", "ScarClaim"}

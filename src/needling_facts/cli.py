@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .bibformat import write_atomically
+from .contrib import add_entries, format_file, new_claim_text
+from .exports import export_csl_json, export_json, export_jsonld, export_schema
 from .library import Library, UnknownClaimError
 from .loading import bundled_paths, load_from, repository_paths
 from .models import Certainty, Claim, Outcome, Verdict
@@ -70,6 +74,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(show)
     show.add_argument("id", help="claim id, e.g. acne-scars")
     show.add_argument("--json", action="store_true", help="print the claim as JSON")
+
+    export = commands.add_parser(
+        "export", help="write the library as JSON, a schema, CSL or JSON-LD"
+    )
+    _add_source_options(export)
+    export.add_argument("--format", required=True, choices=sorted(EXPORTERS))
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    fmt = commands.add_parser("fmt", help="rewrite BibTeX files in one canonical, lossless layout")
+    fmt.add_argument(
+        "files", nargs="*", metavar="FILE", help="default: the repository's references.bib"
+    )
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 and show a diff")
+
+    add = commands.add_parser("add", help="add BibTeX entries (PubMed, Zotero, journal exports)")
+    add.add_argument("--bib", metavar="FILE", help="BibTeX file to add to")
+    add.add_argument("source", nargs="?", default="-", help="file with the entries, or - for stdin")
+
+    new = commands.add_parser("new-claim", help="write a claim file skeleton to fill in")
+    new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
+    new.add_argument("--claims", metavar="DIR", help="folder of claim files")
     return parser
 
 
@@ -83,10 +108,105 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return 2
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
+    if args.command in EDITORS:
+        return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
     library = load_from(bib, claims)
-    handler = {"check": _check, "list": _list, "show": _show}[args.command]
+    handler = {"check": _check, "list": _list, "show": _show, "export": _export}[args.command]
     return handler(library, args, out)
+
+
+def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if library.errors:
+        for problem in library.errors:
+            print(problem, file=sys.stderr)
+        print("needling-facts: not exporting a library with errors", file=sys.stderr)
+        return 1
+    text = EXPORTERS[args.format](library)
+    if args.output:
+        write_atomically(Path(args.output), text)
+    else:
+        out.write(text)
+    return 0
+
+
+def _default_bib() -> Path | None:
+    found = repository_paths()
+    return found[0] if found else None
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    default = _default_bib()
+    paths = [Path(f) for f in args.files] or ([default] if default else [])
+    if not paths:
+        print("needling-facts: no references.bib here; name the file to format", file=sys.stderr)
+        return 2
+    status = 0
+    for path in paths:
+        if not path.is_file():
+            print(f"needling-facts: {path}: no such file", file=sys.stderr)
+            status = 1
+            continue
+        result = format_file(path, check=args.check)
+        if result.refused:
+            for problem in result.refused:
+                print(problem, file=out)
+            print(f"{path}: not formatted: fix the problems above first", file=out)
+            status = 1
+        elif result.changed and args.check:
+            out.write(result.diff)
+            print(f"{path}: would be reformatted (run: needling-facts fmt {path})", file=out)
+            status = 1
+        elif result.changed:
+            print(f"{path}: formatted", file=out)
+        else:
+            print(f"{path}: already formatted", file=out)
+    return status
+
+
+def _add(args: argparse.Namespace, out: TextIO) -> int:
+    bib = Path(args.bib) if args.bib else _default_bib()
+    if bib is None:
+        print("needling-facts: no references.bib here; use --bib FILE", file=sys.stderr)
+        return 2
+    if args.source == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        text, source = Path(args.source).read_text(encoding="utf-8"), args.source
+    result = add_entries(bib, text, source)
+    if result.refused:
+        for reason in result.refused:
+            print(reason, file=out)
+        print(f"{bib}: unchanged: nothing was added", file=out)
+        return 1
+    print(f"{bib}: added {', '.join(result.added)}", file=out)
+    return 0
+
+
+def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
+    folder = Path(args.claims) if args.claims else (repository_paths() or bundled_paths())[1]
+    path = folder / f"{args.id}.md"
+    try:
+        text = new_claim_text(args.id, dt.date.today().isoformat())
+    except ValueError as error:
+        print(f"needling-facts: {error}", file=sys.stderr)
+        return 2
+    if path.exists():
+        print(f"needling-facts: {path} already exists", file=sys.stderr)
+        return 1
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, text)
+    print(f"{path}: written; fill it in, then run: needling-facts check", file=out)
+    return 0
+
+
+EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim}
+EXPORTERS = {
+    "json": export_json,
+    "schema": lambda _library: export_schema(),
+    "csl-json": export_csl_json,
+    "jsonld": export_jsonld,
+}
 
 
 def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..csl import FormattedReference
+from ..exports import claim_jsonld, script_tag
 from ..library import Library
 from ..models import Claim, Outcome, Reference, ScarClaim
 from .citations import key_slug
@@ -160,6 +161,8 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     lines += [
         f'<p class="nf-reviewed">Last reviewed {claim.last_reviewed.isoformat()} · '
         f"claim id <code>{esc(claim.id)}</code></p>",
+        "",
+        script_tag(claim_jsonld(claim, references)),
         "",
     ]
     return "\n".join(lines)

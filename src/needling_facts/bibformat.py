@@ -1,0 +1,215 @@
+"""Lossless canonical layout for BibTeX files (``needling-facts fmt`` and ``add``).
+
+Every entry, field and value, every comment, ``@string`` and ``@preamble`` survives: values are
+written back as the raw text the parser saw (macros stay macros), only re-enclosed in braces
+where that means the same. Entries are sorted by key; the layout is fixed, so formatting twice
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as bib
+
+from .bibliography import parse_bibliography
+from .problems import Problem
+
+__all__ = [
+    "BLOCKING_CODES",
+    "FIELD_ORDER",
+    "FormatRefusedError",
+    "RawBibliography",
+    "format_bibliography",
+    "parse_raw",
+    "write_atomically",
+]
+
+FIELD_ORDER = (
+    "author",
+    "editor",
+    "title",
+    "booktitle",
+    "journal",
+    "year",
+    "month",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "address",
+    "edition",
+    "doi",
+    "pmid",
+    "pmcid",
+    "url",
+    "note",
+)
+_RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
+
+BLOCKING_CODES = frozenset(
+    {
+        "bib.not-utf8",
+        "bib.parse-error",
+        "bib.duplicate-key",
+        "bib.duplicate-field",
+        "bib.unparsed-text",
+    }
+)
+"""Problems that make a file unsafe to rewrite: the parser may have misread part of it."""
+
+
+class FormatRefusedError(Exception):
+    """The file has problems that a rewrite could turn into lost text."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(slots=True)
+class _Block:
+    text: str
+    """The block written canonically (no comments)."""
+    comments: list[tuple[str, bool]] = field(default_factory=list)
+    """Comments that stood before it in the file, each with whether a blank line followed it;
+    they move with it."""
+    sort_key: tuple[str, str] = ("", "")
+
+
+@dataclass(slots=True)
+class RawBibliography:
+    """A BibTeX file as blocks, ready to be written in canonical order."""
+
+    header: list[str] = field(default_factory=list)
+    macros: list[_Block] = field(default_factory=list)
+    """``@string`` and ``@preamble`` blocks, in file order (later ones may use earlier ones)."""
+    entries: dict[str, _Block] = field(default_factory=dict)
+    trailer: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        chunks: list[str] = []
+        if self.header:
+            chunks.append("\n\n".join(self.header))
+        for block in [*self.macros, *sorted(self.entries.values(), key=lambda b: b.sort_key)]:
+            lead = "".join(text + ("\n\n" if gap else "\n") for text, gap in block.comments)
+            chunks.append(lead + block.text)
+        if self.trailer:
+            chunks.append("\n\n".join(self.trailer))
+        return "\n\n".join(chunks) + "\n" if chunks else ""
+
+
+def _closing(value: str, start: int, opening: str) -> int:
+    """Index of the delimiter closing the one at ``start``, or -1."""
+    depth = 0
+    for index in range(start, len(value)):
+        char = value[index]
+        if opening == '"' and index > start and char == '"' and depth == 0:
+            return index
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if opening == "{" and depth == 0:
+                return index
+    return -1
+
+
+def canonical_value(raw: str) -> str:
+    """``"x"`` and ``2020`` become ``{x}`` and ``{2020}``; macros and concatenations stay."""
+    value = raw.strip()
+    if value.isdigit():
+        return "{" + value + "}"
+    if value[:1] in {'"', "{"} and _closing(value, 0, value[0]) == len(value) - 1:
+        return "{" + value[1:-1] + "}"
+    return value
+
+
+def _field_sort_key(name: str) -> tuple[int, str]:
+    return (_RANK.get(name, len(_RANK)), name)
+
+
+def _entry_text(entry: bib.Entry) -> str:
+    fields = sorted(entry.fields, key=lambda f: _field_sort_key(f.key.lower()))
+    lines = [f"@{entry.entry_type.lower()}{{{entry.key},"]
+    lines += [f"  {f.key.lower()} = {canonical_value(str(f.value))}," for f in fields]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _split_free(comment: str) -> tuple[str, str]:
+    """Split a comment at its last blank line: (free text, text that belongs to what follows)."""
+    head, sep, tail = comment.rpartition("\n\n")
+    return (head.strip(), tail.strip()) if sep else ("", comment.strip())
+
+
+def parse_raw(text: str, path: str = "<string>") -> RawBibliography:
+    """Read ``text`` for rewriting; raise `FormatRefusedError` if any of it may be misread."""
+    checked = parse_bibliography(text, path)
+    blocking = [p for p in checked.problems if p.code in BLOCKING_CODES]
+    if blocking:
+        raise FormatRefusedError(blocking)
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    lines = text.splitlines()
+    blocks = library.blocks
+    out = RawBibliography()
+    pending: list[tuple[str, bool]] = []
+    seen_block = False
+
+    def keep(comment: str, gap: bool) -> None:
+        if not comment:
+            return
+        if gap and not seen_block:
+            out.header.append(comment)
+        else:
+            pending.append((comment, gap))
+
+    for index, block in enumerate(blocks):
+        if isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
+            raw = block.raw.strip() if block.raw else ""
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            line = following.start_line if following is not None else None
+            gap = line is not None and line > 0 and not lines[line - 1].strip()
+            if isinstance(block, bib.ImplicitComment) and not gap:
+                free, raw = _split_free(raw)
+                keep(free, gap=True)
+            keep(raw, gap)
+            continue
+        seen_block = True
+        if isinstance(block, bib.Entry):
+            out.entries[block.key] = _Block(
+                _entry_text(block), pending, (block.key.lower(), block.key)
+            )
+        elif isinstance(block, bib.String):
+            out.macros.append(
+                _Block(f"@string{{{block.key} = {canonical_value(block.value)}}}", pending)
+            )
+        elif isinstance(block, bib.Preamble):
+            out.macros.append(_Block(f"@preamble{{{block.value.strip()}}}", pending))
+        pending = []
+    out.trailer = [comment for comment, _ in pending]
+    return out
+
+
+def format_bibliography(text: str, path: str = "<string>") -> str:
+    return parse_raw(text, path).render()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and a rename: never a half-written file."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,147 @@
+"""Contributor tools behind ``fmt``, ``add`` and ``new-claim``: they edit files, safely."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bibformat import FormatRefusedError, format_bibliography, parse_raw, write_atomically
+from .bibliography import parse_bibliography
+from .models import CLAIM_ID_PATTERN
+from .problems import Problem, Severity
+
+__all__ = ["AddResult", "FormatResult", "add_entries", "format_file", "new_claim_text"]
+
+
+@dataclass(slots=True)
+class FormatResult:
+    path: Path
+    changed: bool = False
+    diff: str = ""
+    refused: list[Problem] = field(default_factory=list)
+
+
+def format_file(path: Path, *, check: bool) -> FormatResult:
+    """Format one file in place (or, with ``check``, only say how it would change)."""
+    result = FormatResult(path)
+    original = path.read_bytes().decode("utf-8", errors="replace")
+    try:
+        formatted = format_bibliography(path.read_bytes().decode("utf-8"), str(path))
+    except UnicodeDecodeError:
+        formatted = None
+        result.refused = [Problem(str(path), 1, 1, "bib.not-utf8", "not valid UTF-8")]
+    except FormatRefusedError as refused:
+        formatted = None
+        result.refused = refused.problems
+    if formatted is None or formatted == original:
+        return result
+    result.changed = True
+    result.diff = "".join(
+        difflib.unified_diff(
+            original.splitlines(keepends=True),
+            formatted.splitlines(keepends=True),
+            fromfile=f"{path} (current)",
+            tofile=f"{path} (formatted)",
+        )
+    )
+    if not check:
+        write_atomically(path, formatted)
+    return result
+
+
+@dataclass(slots=True)
+class AddResult:
+    added: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    """Why entries were refused; when not empty, nothing was written."""
+
+
+def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> AddResult:
+    """Validate incoming BibTeX entries and insert them in canonical form, all or nothing."""
+    result = AddResult()
+    incoming = parse_bibliography(incoming_text, source)
+    for problem in incoming.problems:
+        if problem.severity is Severity.ERROR:
+            result.refused.append(str(problem))
+    if not incoming.references and not result.refused:
+        result.refused.append(f"{source}: no BibTeX entry found")
+    existing_text = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
+    existing = parse_bibliography(existing_text, str(bib_path))
+    keys = {key.lower(): key for key in existing.references}
+    dois = {ref.doi.lower(): key for key, ref in existing.references.items() if ref.doi}
+    pmids = {ref.pmid: key for key, ref in existing.references.items() if ref.pmid}
+    for key, ref in incoming.references.items():
+        clashes = []
+        if key.lower() in keys:
+            clashes.append(f"key {key!r} is already used by entry {keys[key.lower()]!r}")
+        if ref.doi and ref.doi.lower() in dois:
+            clashes.append(f"DOI {ref.doi} is already in entry {dois[ref.doi.lower()]!r}")
+        if ref.pmid and ref.pmid in pmids:
+            clashes.append(f"PMID {ref.pmid} is already in entry {pmids[ref.pmid]!r}")
+        result.refused += [f"{source}: refused {key!r}: {clash}" for clash in clashes]
+    if result.refused:
+        return result
+    try:
+        target = parse_raw(existing_text, str(bib_path))
+        additions = parse_raw(incoming_text, source)
+    except FormatRefusedError as refused:
+        result.refused += [str(p) for p in refused.problems]
+        return result
+    target.macros += additions.macros
+    target.entries.update(additions.entries)
+    for comment in additions.header + additions.trailer:
+        target.trailer.append(comment)
+    write_atomically(bib_path, target.render())
+    result.added = list(additions.entries)
+    return result
+
+
+_SKELETON = """\
+---
+# Claim file: YAML front matter (the typed fields), then the handbook prose.
+# The file name is the claim's id. Fill in every field, then run `needling-facts check`:
+# it reports each field still missing or invalid. Grading rules: docs/method.md.
+title:            # short title, e.g. "Microneedling for atrophic acne scars"
+statement:        # one neutral sentence: what the evidence shows
+outcome:          # rejuvenation | scars | pigmentation | collagen | pores | absorption |
+                  # mechanism | comedones | procedure | safety | satisfaction
+# scar_types: []  # only for outcome scars: atrophic-acne, surgical, burn, keloid,
+                  # hypertrophic, striae
+article_wording:  # the source article's own words, quoted exactly
+population:       # who was studied (optional)
+intervention:     # needling device, depth, sessions (optional)
+comparator:       # control, other treatment or baseline (optional)
+skin_types: []    # Fitzpatrick types studied: I, II, III, IV, V, VI (optional)
+protocol:         # as the studies report them; a number or a range like 3-6 (optional)
+  sessions:
+  interval_weeks:
+  needle_depth_mm:
+certainty:        # GRADE: high | moderate | low | very-low
+verdict:          # on the article's wording: supported | partly-supported |
+                  # not-supported | contradicted
+evidence:         # one item per study; `ref` is a key in references.bib
+  - ref:          # e.g. Alam2014
+    design:       # meta-analysis | systematic-review | rct | split-face-rct |
+                  # non-randomised-trial | cohort | case-series | case-report | review |
+                  # in-vitro | animal | expert-opinion
+    participants: # number of people (pooled total for a meta-analysis); omit if none
+    finding:      # what the study found, with its numbers
+    stance:       # supports | contradicts | mentions
+    locator:      # e.g. Abstract, Table 2, p. 149 (optional)
+caveats: []       # limits of the evidence
+contraindications: []
+last_reviewed: {today}
+---
+
+Handbook prose, 150 to 400 words, neutral, citing studies as [@Key] or [@Key, p. 12].
+"""
+
+
+def new_claim_text(claim_id: str, today: str) -> str:
+    if not re.match(CLAIM_ID_PATTERN, claim_id):
+        raise ValueError(
+            f"{claim_id!r} is not a valid claim id: use lowercase letters, digits and hyphens"
+        )
+    return _SKELETON.format(today=today)
