@@ -94,3 +94,27 @@ def test_loading_own_content_with_the_same_engine() -> None:
     lib = nf.load(bib=FIXTURES / "good" / "references.bib", claims_dir=FIXTURES / "good" / "claims")
     assert set(lib.claims) == {"acne-scars", "collagen"}
     assert lib is not nf.load()
+
+
+def test_withdrawn_claims_stay_loadable_but_are_marked() -> None:
+    lib = load_fixture("withdrawn")
+    assert lib.errors == ()
+    old = lib.claim("old-collagen")
+    assert old.is_withdrawn
+    assert old.status is nf.ClaimStatus.WITHDRAWN
+    assert old.withdrawn_reason is not None
+    assert [c.id for c in lib.filter()] == ["acne-scars"]
+    assert [c.id for c in lib.filter(include_withdrawn=True)] == ["acne-scars", "old-collagen"]
+
+
+def test_withdrawal_needs_a_reason() -> None:
+    from needling_facts.claim_files import parse_claim_file
+
+    text = (
+        (FIXTURES / "good" / "claims" / "collagen.md")
+        .read_text()
+        .replace("last_reviewed:", "status: withdrawn\nlast_reviewed:")
+    )
+    file = parse_claim_file(text, "collagen.md", "collagen")
+    assert [p.code for p in file.problems] == ["claim.invalid-value"]
+    assert "withdrawn_reason" in file.problems[0].message

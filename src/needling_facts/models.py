@@ -304,6 +304,14 @@ class Claim(_Frozen):
     body: str = ""
     source: Location | None = None
 
+    @model_validator(mode="after")
+    def _withdrawal_explained(self) -> Self:
+        if self.is_withdrawn and not self.withdrawn_reason:
+            raise ValueError("a withdrawn claim needs a withdrawn_reason")
+        if self.withdrawn_reason and not self.is_withdrawn:
+            raise ValueError("withdrawn_reason is only for claims with status: withdrawn")
+        return self
+
     @property
     def is_withdrawn(self) -> bool:
         return self.status is ClaimStatus.WITHDRAWN

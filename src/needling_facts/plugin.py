@@ -110,7 +110,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
     def _nav(library: Library) -> list[Any]:
         outcomes: list[Any] = []
         for outcome in Outcome:
-            claims = library.filter(outcome=outcome)
+            claims = library.filter(outcome=outcome, include_withdrawn=True)
             if claims:
                 outcomes.append(
                     {outcome.label: [outcome_path(outcome), *(claim_path(x.id) for x in claims)]}
@@ -131,7 +131,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         }
         for claim in library.claims.values():
             generated[claim_path(claim.id)] = claim_page(claim, library.references)
-        for outcome in {claim.outcome for claim in library.filter()}:
+        for outcome in {claim.outcome for claim in library.claims.values()}:
             generated[outcome_path(outcome)] = outcome_page(library, outcome)
         for src_uri, content in generated.items():
             existing = files.get_file_from_path(src_uri)

@@ -192,7 +192,7 @@ def diagnostics_table() -> str:
 
 
 def outcome_page(library: Library, outcome: Outcome) -> str:
-    claims = library.filter(outcome=outcome)
+    claims = library.filter(outcome=outcome, include_withdrawn=True)
     lines = [f"# {esc(outcome.label)}", ""]
     if not claims:
         lines.append("No claim about this outcome yet.")
@@ -200,7 +200,8 @@ def outcome_page(library: Library, outcome: Outcome) -> str:
         lines += [
             f"## [{esc(claim.title)}](../{claim_path(claim.id)})",
             "",
-            f"{badge(claim.certainty)} {badge(claim.verdict)}",
+            f"{badge(claim.certainty)} {badge(claim.verdict)}"
+            + (' <span class="nf-badge">withdrawn</span>' if claim.is_withdrawn else ""),
             "",
             esc(claim.statement),
             "",
