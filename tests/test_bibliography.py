@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from needling_facts.bibliography import normalise_doi, parse_bibliography, read_bibliography
 from needling_facts.models import Person
@@ -124,3 +126,21 @@ def test_parser_log_output_is_not_printed(capsys: pytest.CaptureFixture[str]) ->
 )
 def test_normalise_doi(raw: str, doi: str) -> None:
     assert normalise_doi(raw) == doi
+
+
+name_part = st.lists(
+    st.sampled_from(list("abcdefgxyzABCDEXYZ'-.") + ['{\\"u}', "{\\'e}", "{\\O}", "{\\c{c}}"]),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+@given(st.lists(name_part, min_size=1, max_size=3), st.lists(name_part, min_size=0, max_size=3))
+def test_fast_name_path_agrees_with_bibtexparser(family: list[str], given_names: list[str]) -> None:
+    from needling_facts.bibliography import _name_tools, _parsed_person, _person, _split_names
+
+    name = " ".join(family) + ", " + " ".join(given_names)
+    assert _person(name) == _parsed_person(name)
+    both = f"{name} and {name}"
+    split, _ = _name_tools()
+    assert _split_names(both) == split(both)

@@ -68,9 +68,10 @@ def _citation_problems(
 ) -> list[Problem]:
     problems: list[Problem] = []
     evidence_keys = {key for key, _ in file.evidence_refs}
-    for key, line in file.evidence_refs:
+    for key, index in file.evidence_refs:
         used.add(key)
         if key not in references:
+            line = file.line_of("evidence", index, "ref")
             problems.append(
                 Problem(file.path, line, 1, "claim.unknown-citation", _unknown(key, references))
             )

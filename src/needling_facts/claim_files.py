@@ -44,17 +44,28 @@ class ClaimFile:
     claim_id: str
     claim: Claim | None = None
     problems: list[Problem] = field(default_factory=list)
-    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
     body_citations: list[BodyCitation] = field(default_factory=list)
     evidence_refs: list[tuple[str, int]] = field(default_factory=list)
+    """(key, index in ``evidence``) of every evidence item that names a reference."""
+    front_matter: str = ""
+    _lines: dict[tuple[str | int, ...], int] | None = None
 
     def line_of(self, *loc: str | int) -> int:
-        """Line of the key at ``loc`` (or of its nearest present parent)."""
+        """Line of the key at ``loc`` (or of its nearest present parent).
+
+        Lines are only needed to report a problem, so the YAML is composed into nodes (which
+        carry positions) on the first call, not on every load.
+        """
+        if self._lines is None:
+            self._lines = {}
+            node = yaml.compose(self.front_matter, Loader=_LOADER)
+            if node is not None:
+                _index_lines(node, (), self._lines, line_offset=1)
         while loc:
-            if loc in self.lines:
-                return self.lines[loc]
+            if loc in self._lines:
+                return self._lines[loc]
             loc = loc[:-1]
-        return self.lines.get((), 1)
+        return self._lines.get((), 1)
 
 
 @cache
@@ -107,25 +118,24 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
     after = text[closing.end() :]
     body = after.lstrip("\n")
     body_line = text.count("\n", 0, closing.end()) + 1 + (len(after) - len(body))
-    node = _compose(front, out, line_offset=1)
-    if node is None:
+    out.front_matter = front
+    data = _load(front, out, line_offset=1)
+    if data is None:
         return out
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(data, dict):
         out.problems.append(
             Problem(path, 2, 1, "claim.invalid-yaml", "front matter must be a mapping of fields")
         )
         return out
-    _index_lines(node, (), out.lines, line_offset=1)
-    data = _LOADER("").construct_document(node)
     _collect_body_citations(body, body_line, out)
     _collect_evidence_refs(data, out)
     _validate(data, body, out)
     return out
 
 
-def _compose(front: str, out: ClaimFile, line_offset: int) -> yaml.Node | None:
+def _load(front: str, out: ClaimFile, line_offset: int) -> Any:
     try:
-        node: yaml.Node | None = yaml.compose(front, Loader=_LOADER)
+        data = yaml.load(front, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else 1 + line_offset
@@ -137,9 +147,9 @@ def _compose(front: str, out: ClaimFile, line_offset: int) -> yaml.Node | None:
             reason = f"{reason} ({context} at line {context_mark.line + 1 + line_offset})"
         out.problems.append(Problem(out.path, line, col, "claim.invalid-yaml", str(reason)))
         return None
-    if node is None:
+    if data is None:
         out.problems.append(Problem(out.path, 1, 1, "claim.invalid-yaml", "front matter is empty"))
-    return node
+    return data
 
 
 def _index_lines(
@@ -175,7 +185,7 @@ def _collect_evidence_refs(data: dict[Any, Any], out: ClaimFile) -> None:
         return
     for index, item in enumerate(evidence):
         if isinstance(item, dict) and isinstance(item.get("ref"), str):
-            out.evidence_refs.append((item["ref"], out.line_of("evidence", index, "ref")))
+            out.evidence_refs.append((item["ref"], index))
 
 
 def _without_nulls(value: Any) -> Any:
