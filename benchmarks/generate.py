@@ -10,18 +10,73 @@ import argparse
 import random
 from pathlib import Path
 
-FAMILIES = ["M{\\\"u}ller", "Garc{\\'\\i}a", "Smith", "Nguyen", "{\\O}stergaard", "Dupont",
-            "Kowalski", "Fabbrocini", "Al-Sayed", "van der Berg", "O'Brien", "Sch{\\\"a}fer"]
-GIVEN = ["Anna", "J{\\\"o}rg", "Li", "Maria", "Jos{\\'e}", "Priya", "Tom", "A. B.", "Fran{\\c{c}}ois"]
-WORDS = ["microneedling", "collagen", "scar", "randomised", "split-face", "trial", "acne",
-         "induction", "therapy", "skin", "{MRI}", "outcomes", "dermal", "elastin", "striae"]
-DESIGNS = ["meta-analysis", "rct", "split-face-rct", "non-randomised-trial", "cohort",
-           "case-series", "review", "in-vitro"]
-OUTCOMES = ["rejuvenation", "pigmentation", "collagen", "pores", "absorption", "mechanism",
-            "comedones", "procedure", "safety", "satisfaction"]
+FAMILIES = [
+    'M{\\"u}ller',
+    "Garc{\\'\\i}a",
+    "Smith",
+    "Nguyen",
+    "{\\O}stergaard",
+    "Dupont",
+    "Kowalski",
+    "Fabbrocini",
+    "Al-Sayed",
+    "van der Berg",
+    "O'Brien",
+    'Sch{\\"a}fer',
+]
+GIVEN = [
+    "Anna",
+    'J{\\"o}rg',
+    "Li",
+    "Maria",
+    "Jos{\\'e}",
+    "Priya",
+    "Tom",
+    "A. B.",
+    "Fran{\\c{c}}ois",
+]
+WORDS = [
+    "microneedling",
+    "collagen",
+    "scar",
+    "randomised",
+    "split-face",
+    "trial",
+    "acne",
+    "induction",
+    "therapy",
+    "skin",
+    "{MRI}",
+    "outcomes",
+    "dermal",
+    "elastin",
+    "striae",
+]
+DESIGNS = [
+    "meta-analysis",
+    "rct",
+    "split-face-rct",
+    "non-randomised-trial",
+    "cohort",
+    "case-series",
+    "review",
+    "in-vitro",
+]
+OUTCOMES = [
+    "rejuvenation",
+    "pigmentation",
+    "collagen",
+    "pores",
+    "absorption",
+    "mechanism",
+    "comedones",
+    "procedure",
+    "safety",
+    "satisfaction",
+]
 
 
-SYLLABLES = ["ka", "lo", "mi", "ne", "r{\\'a}", "st", "vo", "be", "g{\\\"u}", "tor", "sen", "an"]
+SYLLABLES = ["ka", "lo", "mi", "ne", "r{\\'a}", "st", "vo", "be", 'g{\\"u}', "tor", "sen", "an"]
 
 
 def person(rng: random.Random) -> str:

@@ -129,7 +129,7 @@ def test_normalise_doi(raw: str, doi: str) -> None:
 
 
 name_part = st.lists(
-    st.sampled_from(list("abcdefgxyzABCDEXYZ'-.") + ['{\\"u}', "{\\'e}", "{\\O}", "{\\c{c}}"]),
+    st.sampled_from([*list("abcdefgxyzABCDEXYZ'-."), '{\\"u}', "{\\'e}", "{\\O}", "{\\c{c}}"]),
     min_size=1,
     max_size=6,
 ).map("".join)

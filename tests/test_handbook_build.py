@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -157,3 +158,24 @@ def test_plugin_can_be_disabled(tmp_path: Path) -> None:
     result = build(config, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "out" / "bibliography").exists()
+
+
+def test_formatted_bibliography_is_cached_on_disk_until_a_reference_changes(tmp_path: Path) -> None:
+    bib = tmp_path / "references.bib"
+    shutil.copy(FIXTURES / "good" / "references.bib", bib)
+    config = small_site(
+        tmp_path / "site", bib=bib, claims=FIXTURES / "good" / "claims", index="# Home\n"
+    )
+    assert build(config, tmp_path / "out", strict=False).returncode == 0
+    cache = tmp_path / "site" / ".cache" / "needling-facts"
+    (first,) = cache.glob("bibliography-american-medical-association-*.json")
+    # A second build reads the cache: prove it by planting a marker in it.
+    first.write_text(first.read_text().replace("Percutaneous collagen induction", "CACHED-ENTRY"))
+    assert build(config, tmp_path / "out", strict=False).returncode == 0
+    assert "CACHED-ENTRY" in (tmp_path / "out" / "bibliography" / "index.html").read_text()
+    # Editing a reference makes a new cache entry and removes the stale one.
+    bib.write_text(bib.read_text().replace("{Test J}", "{Another J}"))
+    assert build(config, tmp_path / "out", strict=False).returncode == 0
+    (second,) = cache.glob("bibliography-american-medical-association-*.json")
+    assert second != first
+    assert "CACHED-ENTRY" not in (tmp_path / "out" / "bibliography" / "index.html").read_text()

@@ -35,7 +35,7 @@ def test_common_latex_decodes_to_unicode(latex: str, text: str) -> None:
 accent = st.sampled_from(
     ["\\'", '\\"', "\\`", "\\^", "\\~", "\\=", "\\.", "\\c ", "\\v ", "\\u ", "\\H "]
 )
-letter = st.sampled_from(list("aeiouncszgAEOUCSZ") + ["\\i"])
+letter = st.sampled_from([*list("aeiouncszgAEOUCSZ"), "\\i"])
 piece = st.one_of(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABC-,.", min_size=1, max_size=8),
     st.builds(lambda a, x: f"{{{a}{x}}}", accent, letter),

@@ -55,10 +55,11 @@ def normalise_doi(raw: str) -> str:
     return _DOI_PREFIX.sub("", raw.strip()).strip()
 
 
-def read_bibliography(path: Path) -> ParsedBibliography:
+def read_bibliography(path: Path, data: bytes | None = None) -> ParsedBibliography:
+    """Read a bibliography (``data``: its bytes, when the caller has read them already)."""
     display = str(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except FileNotFoundError:
         return ParsedBibliography(
             display, problems=[Problem(display, 1, 1, "bib.file-not-found", "no such file")]
@@ -346,8 +347,8 @@ def _split_names(raw: str) -> list[str]:
     if "{" not in folded or all(_balanced(name) for name in names):
         return names
     split, _ = _name_tools()
-    names: list[str] = split(folded)
-    return names
+    parsed: list[str] = split(folded)
+    return parsed
 
 
 def _person(name: str) -> Person:

@@ -79,9 +79,12 @@ def _known_fields() -> tuple[str, ...]:
     return tuple(sorted(names - set(_RESERVED)))
 
 
-def read_claim_file(path: Path) -> ClaimFile:
+def read_claim_file(path: Path, data: bytes | None = None) -> ClaimFile:
+    """Read a claim file (``data``: its bytes, when the caller has read them already)."""
     display = str(path)
-    text, problem = read_text(path.read_bytes(), display, "claim.not-utf8")
+    text, problem = read_text(
+        path.read_bytes() if data is None else data, display, "claim.not-utf8"
+    )
     parsed = parse_claim_file(text, display, path.stem)
     if problem is not None:
         parsed.problems.insert(0, problem)

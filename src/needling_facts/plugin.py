@@ -6,6 +6,7 @@ The only module that imports mkdocs. Registered as ``needling-facts`` in ``mkdoc
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .csl import DEFAULT_STYLE, FormattedReference, format_references, style_exists
+from .csl import (
+    DEFAULT_STYLE,
+    FormattedReference,
+    format_references,
+    format_references_cached,
+    style_exists,
+)
 from .library import Library
 from .loading import load_from
 from .models import Outcome
@@ -51,6 +58,7 @@ DIAGNOSTICS_MARKER = "<!-- needling-facts:diagnostics -->"
 BIBLIOGRAPHY = "bibliography.md"
 CLAIMS_INDEX = "claims/index.md"
 STYLESHEET_PATH = "assets/stylesheets/needling-facts.css"
+_BACKLINKS = re.compile(re.escape(BACKLINKS_MARKER).replace(re.escape("{key}"), "(.*?)"))
 
 
 class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -58,17 +66,27 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
     bib = c.Type(str, default="references.bib")
     claims_dir = c.Type(str, default="src/needling_facts/content")
     style = c.Type(str, default=DEFAULT_STYLE)
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/needling-facts")
 
 
 _formatted_cache: dict[tuple[str, int], dict[str, FormattedReference]] = {}
 
 
-def _formatted(library: Library, style: str) -> dict[str, FormattedReference]:
-    """Format the bibliography once per content and style, not once per page or per rebuild."""
+def _formatted(
+    library: Library, style: str, cache_dir: Path | None
+) -> dict[str, FormattedReference]:
+    """Format the bibliography once per content and style: not per page, not per rebuild of
+    `mkdocs serve` (memory), and with ``cache_dir`` not per build (disk)."""
     key = (style, hash(tuple(library.references.values())))
     if key not in _formatted_cache:
         _formatted_cache.clear()
-        _formatted_cache[key] = format_references(library.references.values(), style)
+        refs = library.references.values()
+        _formatted_cache[key] = (
+            format_references_cached(refs, style, cache_dir)
+            if cache_dir is not None
+            else format_references(refs, style)
+        )
     return _formatted_cache[key]
 
 
@@ -99,7 +117,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             # Errors are warnings to MkDocs, so that `mkdocs build --strict` fails on them.
             level = logging.WARNING if problem.severity is Severity.ERROR else logging.INFO
             log.log(level, "needling-facts: %s", problem)
-        self.formatted = _formatted(self.library, self.config.style)
+        cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache else None
+        self.formatted = _formatted(self.library, self.config.style, cache_dir)
         self.citers = defaultdict(list)
         config.extra_css.append(STYLESHEET_PATH)
         if config.nav is not None:
@@ -179,16 +198,21 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.library is None or page.file.src_uri != BIBLIOGRAPHY:
             return output
-        for key in self.library.references:
-            pages = self.citers.get(key, [])
-            links = ", ".join(
+        keys = {esc(key): key for key in self.library.references}
+
+        def backlinks(match: re.Match[str]) -> str:
+            key = keys.get(match.group(1))
+            pages = sorted(self.citers.get(key, []), key=lambda p: p.file.src_uri) if key else []
+            if key is None or not pages:
+                return "Not cited on any page."
+            return "Cited by: " + ", ".join(
                 f'<a href="{esc(get_relative_url(p.url, page.url))}#cite-{key_slug(key)}">'
                 f"{esc(p.title or p.file.src_uri)}</a>"
-                for p in sorted(pages, key=lambda p: p.file.src_uri)
+                for p in pages
             )
-            text = f"Cited by: {links}" if links else "Not cited on any page."
-            output = output.replace(BACKLINKS_MARKER.format(key=esc(key)), text)
-        return output
+
+        # One pass over the page: it holds a marker for each of possibly thousands of entries.
+        return _BACKLINKS.sub(backlinks, output)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.paths is not None:
