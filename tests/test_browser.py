@@ -26,6 +26,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -110,9 +111,18 @@ def test_search_finds_a_claim(page: Page, base_url: str) -> None:
     page.on("console", lambda m: errors.append(m) if m.type == "error" else None)
     page.goto(base_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("stretch marks")
+    search = page.locator("input.md-search__input")
     result = page.locator(".md-search-result__item a", has_text="stretch marks").first
-    expect(result).to_be_visible(timeout=15000)
+    # The search index loads in a web worker; a query typed before it is ready is not rerun.
+    for _ in range(5):
+        search.fill("")
+        search.type("stretch marks")
+        try:
+            result.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    expect(result).to_be_visible()
     result.click()
     page.wait_for_url("**/claims/stretch-marks/**")
     expect(page.locator("h1")).to_contain_text("stretch marks")
