@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .conftest import REPO
+from .conftest import FIXTURES, REPO
 
 
 def build(config: Path, site_dir: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
@@ -41,3 +41,10 @@ def small_site(root: Path, *, bib: Path, claims: Path, index: str, extra: str = 
         encoding="utf-8",
     )
     return config
+
+
+def fixture_site(root: Path, case: str, index: str = "# Home\n") -> Path:
+    """`small_site` over the bibliography and claims of ``tests/fixtures/<case>``."""
+    return small_site(
+        root, bib=FIXTURES / case / "references.bib", claims=FIXTURES / case / "claims", index=index
+    )

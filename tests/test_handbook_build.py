@@ -11,7 +11,7 @@ import pytest
 import needling_facts as nf
 
 from .conftest import FIXTURES, REPO
-from .site_builder import build, small_site
+from .site_builder import build, fixture_site, small_site
 
 pytestmark = pytest.mark.slow
 
@@ -88,11 +88,10 @@ def test_generated_pages_are_virtual() -> None:
 
 
 def test_unknown_key_fails_a_strict_build_naming_page_and_key(tmp_path: Path) -> None:
-    config = small_site(
+    config = fixture_site(
         tmp_path,
-        bib=FIXTURES / "good" / "references.bib",
-        claims=FIXTURES / "good" / "claims",
-        index="# Home\n\nKnown [@Muller2020], unknown [@Nope2020].\n\nCode `[@Nope2021]`.\n",
+        "good",
+        "# Home\n\nKnown [@Muller2020], unknown [@Nope2020].\n\nCode `[@Nope2021]`.\n",
     )
     result = build(config, tmp_path / "out")
     assert result.returncode == 1
@@ -101,12 +100,7 @@ def test_unknown_key_fails_a_strict_build_naming_page_and_key(tmp_path: Path) ->
 
 
 def test_invalid_claims_fail_a_strict_build(tmp_path: Path) -> None:
-    config = small_site(
-        tmp_path,
-        bib=FIXTURES / "grade-errors" / "references.bib",
-        claims=FIXTURES / "grade-errors" / "claims",
-        index="# Home\n",
-    )
+    config = fixture_site(tmp_path, "grade-errors")
     result = build(config, tmp_path / "out")
     assert result.returncode == 1
     assert "high-no-rct.md:7:1: claim.certainty-unsupported" in result.stderr
@@ -114,12 +108,7 @@ def test_invalid_claims_fail_a_strict_build(tmp_path: Path) -> None:
 
 
 def test_strings_from_sources_are_shown_as_text(tmp_path: Path) -> None:
-    config = small_site(
-        tmp_path,
-        bib=FIXTURES / "xss" / "references.bib",
-        claims=FIXTURES / "xss" / "claims",
-        index="# Home\n\nSee [@Xss2020].\n",
-    )
+    config = fixture_site(tmp_path, "xss", "# Home\n\nSee [@Xss2020].\n")
     result = build(config, tmp_path / "out", strict=False)
     assert result.returncode == 0, result.stderr
     for page in ("claims/evil-claim", "bibliography", ""):
@@ -132,12 +121,7 @@ def test_strings_from_sources_are_shown_as_text(tmp_path: Path) -> None:
 
 
 def test_plugin_config_is_validated(tmp_path: Path) -> None:
-    config = small_site(
-        tmp_path,
-        bib=FIXTURES / "good" / "references.bib",
-        claims=FIXTURES / "good" / "claims",
-        index="# Home\n",
-    )
+    config = fixture_site(tmp_path, "good")
     text = config.read_text().replace("claims_dir:", "style: no-such-style\n      claims_dir:")
     config.write_text(text)
     result = build(config, tmp_path / "out")
@@ -146,12 +130,7 @@ def test_plugin_config_is_validated(tmp_path: Path) -> None:
 
 
 def test_plugin_can_be_disabled(tmp_path: Path) -> None:
-    config = small_site(
-        tmp_path,
-        bib=FIXTURES / "good" / "references.bib",
-        claims=FIXTURES / "good" / "claims",
-        index="# Home\n",
-    )
+    config = fixture_site(tmp_path, "good")
     config.write_text(
         config.read_text().replace("claims_dir:", "enabled: false\n      claims_dir:")
     )
@@ -179,3 +158,18 @@ def test_formatted_bibliography_is_cached_on_disk_until_a_reference_changes(tmp_
     (second,) = cache.glob("bibliography-american-medical-association-*.json")
     assert second != first
     assert "CACHED-ENTRY" not in (tmp_path / "out" / "bibliography" / "index.html").read_text()
+
+
+def test_generated_files_are_marked_as_generated() -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    generated = {f.src_uri: f.generated_by for f in files if f.generated_by}
+    assert generated["claims/acne-scars.md"] == "needling-facts"
+    assert generated["bibliography.md"] == "needling-facts"
+    method = files.get_file_from_path("method.md")
+    assert method is not None
+    assert method.generated_by is None

@@ -64,6 +64,12 @@ def read_bibliography(path: Path, data: bytes | None = None) -> ParsedBibliograp
         return ParsedBibliography(
             display, problems=[Problem(display, 1, 1, "bib.file-not-found", "no such file")]
         )
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return ParsedBibliography(
+            display,
+            problems=[Problem(display, 1, 1, "bib.file-not-found", f"cannot read: {reason}")],
+        )
     text, problem = read_text(data, display, "bib.not-utf8")
     parsed = parse_bibliography(text, display)
     if problem is not None:

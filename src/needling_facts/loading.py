@@ -119,7 +119,7 @@ _bib_cache_lock = threading.Lock()
 def _read_bibliography_cached(path: Path) -> ParsedBibliography:
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return read_bibliography(path)
     cache_key = (str(path), hashlib.sha256(data).hexdigest())
     with _bib_cache_lock:

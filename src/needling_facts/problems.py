@@ -30,7 +30,12 @@ def _codes(*infos: CodeInfo) -> dict[str, CodeInfo]:
 E, W = Severity.ERROR, Severity.WARNING
 
 CODES: dict[str, CodeInfo] = _codes(
-    CodeInfo("bib.file-not-found", E, "The bibliography file does not exist.", "--bib missing.bib"),
+    CodeInfo(
+        "bib.file-not-found",
+        E,
+        "The bibliography file does not exist or cannot be read.",
+        "--bib missing.bib",
+    ),
     CodeInfo(
         "bib.not-utf8", E, "The bibliography file is not valid UTF-8.", "a Latin-1 byte \\xe9"
     ),

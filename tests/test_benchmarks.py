@@ -1,0 +1,36 @@
+"""The benchmark command keeps working (at small sizes; the timings themselves are not tested)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def test_quick_benchmark_run_prints_every_row(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--write", str(page)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("| Benchmark |")[-1]
+    for label in (
+        "nf.load()",
+        "importing",
+        "per reference",
+        "peak memory",
+        "mkdocs build",
+        "rebuild",
+    ):
+        assert label in table
+    assert "references.bib parsed again: no" in table
+    assert page.read_text().startswith("# Benchmarks")
