@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -227,8 +228,7 @@ def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     else:
         for problem in library.problems:
-            shown = problem.path
-            print(str(problem).replace(shown, _display_path(shown), 1), file=out)
+            print(dataclasses.replace(problem, path=_display_path(problem.path)), file=out)
         print(
             f"checked {len(library.references)} references, {library.claim_files_read} claims: "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",

