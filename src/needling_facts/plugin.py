@@ -178,7 +178,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             markdown = markdown.replace(OVERVIEW_MARKER, overview_table(library, prefix))
         if MAP_MARKER in markdown:
             svg = evidence_map_svg(library, lambda cid: self._url_of(files, claim_path(cid), page))
-            markdown = markdown.replace(MAP_MARKER, f'\n<figure class="nf-map">{svg}</figure>\n')
+            markdown = markdown.replace(MAP_MARKER, f'\n<div class="nf-map">{svg}</div>\n')
         if DIAGNOSTICS_MARKER in markdown:
             markdown = markdown.replace(DIAGNOSTICS_MARKER, diagnostics_table())
         cited = render_citations(

@@ -32,8 +32,8 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
 .nf-cited-by { font-size: .85em; color: var(--md-default-fg-color--light, #555); }
 .nf-key { font-size: .75em; }
 .nf-reviewed { font-size: .8em; color: var(--md-default-fg-color--light, #555); }
-.nf-map { width: 100%; margin: 1em 0; }
-.nf-map svg { width: 100%; max-width: 60rem; height: auto; }
+.md-typeset .nf-map { width: 100%; margin: 1em 0; }
+.md-typeset .nf-map svg { display: block; width: 100%; max-width: 60rem; height: auto; }
 .nf-evidence-map text { font-size: 12px; fill: currentColor; }
 .nf-evidence-map .nf-map-axis { font-weight: 600; }
 .nf-evidence-map a:hover text { text-decoration: underline; }
