@@ -173,3 +173,14 @@ def test_generated_files_are_marked_as_generated() -> None:
     method = files.get_file_from_path("method.md")
     assert method is not None
     assert method.generated_by is None
+
+
+def test_overview_links_work_from_a_page_in_a_subfolder(tmp_path: Path) -> None:
+    config = fixture_site(tmp_path, "good")
+    nested = tmp_path / "docs" / "about" / "overview.md"
+    nested.parent.mkdir()
+    nested.write_text("# Overview\n\n<!-- needling-facts:overview -->\n")
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "out" / "about" / "overview" / "index.html").read_text()
+    assert 'href="../../claims/acne-scars/"' in page

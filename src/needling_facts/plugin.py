@@ -173,8 +173,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         if library is None:
             return markdown
         if OVERVIEW_MARKER in markdown:
-            prefix = get_relative_url("", page.url).rstrip("/") if page.url else ""
-            prefix = f"{prefix}/" if prefix and prefix != "." else ""
+            # The table's .md links resolve from the page's source folder, not from its URL.
+            prefix = "../" * page.file.src_uri.count("/")
             markdown = markdown.replace(OVERVIEW_MARKER, overview_table(library, prefix))
         if MAP_MARKER in markdown:
             svg = evidence_map_svg(library, lambda cid: self._url_of(files, claim_path(cid), page))
