@@ -144,7 +144,25 @@ def test_amstar2_high_confidence_is_the_low_risk_end_and_yaml_booleans_are_words
     assert rob.level() is BiasLevel.LOW
     assert rob.overall_label() == "high confidence"
     assert rob.domains[0].judgement.value == "no"
-    assert rob.level(rob.domains[0].judgement) is BiasLevel.HIGH
+    assert rob.domain_level(rob.domains[0].judgement) is BiasLevel.HIGH
+    # An AMSTAR 2 item judged like a risk-of-bias domain keeps that meaning: "high" is red.
+    mixed = RiskOfBias.model_validate(
+        {
+            "tool": "amstar2",
+            "judged_from": "abstract",
+            "domains": [
+                {
+                    "domain": "risk of bias in included studies",
+                    "judgement": "high",
+                    "reason": "Not assessed by the review.",
+                }
+            ],
+            "overall": "critically-low",
+        }
+    )
+    assert mixed.domain_level(mixed.domains[0].judgement) is BiasLevel.HIGH
+    assert mixed.level() is BiasLevel.HIGH
+    assert mixed.overall_label() == "critically low confidence"
 
 
 def test_not_assessed_is_honest_and_needs_a_reason() -> None:

@@ -92,7 +92,8 @@ class BiasLevel(StrEnum):
 _J = Judgement
 _ROB2 = frozenset({_J.LOW, _J.SOME_CONCERNS, _J.HIGH, _J.NO_INFORMATION})
 _ROBINS = frozenset({_J.LOW, _J.MODERATE, _J.SERIOUS, _J.CRITICAL, _J.NO_INFORMATION})
-_AMSTAR_DOMAIN = frozenset({_J.YES, _J.PARTIAL_YES, _J.NO, _J.NO_INFORMATION})
+# AMSTAR 2 items: answered yes / partial yes / no, or judged like a risk-of-bias domain.
+_AMSTAR_DOMAIN = frozenset({_J.YES, _J.PARTIAL_YES, _J.NO}) | _ROB2
 _AMSTAR_OVERALL = frozenset({_J.HIGH, _J.MODERATE, _J.LOW, _J.CRITICALLY_LOW})
 
 ROB2_DOMAINS = ("randomisation", "deviations", "missing-data", "measurement", "selection")
@@ -227,27 +228,33 @@ class RiskOfBias(Frozen):
     def is_assessed(self) -> bool:
         return self.tool is not RobTool.NOT_ASSESSED
 
-    def level(self, judgement: Judgement | None = None) -> BiasLevel:
-        """The traffic-light level of ``judgement`` (default: the overall one) for this tool."""
-        wanted = self.overall if judgement is None else judgement
-        if wanted is None:
+    def level(self) -> BiasLevel:
+        """The traffic-light level of the overall judgement (AMSTAR 2 rates confidence, so
+        its "high" is the low-risk end)."""
+        if self.overall is None:
             return BiasLevel.UNCLEAR
-        if self.tool is RobTool.AMSTAR2 and wanted in _AMSTAR_OVERALL_LEVELS:
-            return _AMSTAR_OVERALL_LEVELS[wanted]
-        return _LEVELS[wanted]
+        if self.tool is RobTool.AMSTAR2:
+            return _AMSTAR_OVERALL_LEVELS[self.overall]
+        return _LEVELS[self.overall]
+
+    @staticmethod
+    def domain_level(judgement: Judgement) -> BiasLevel:
+        """The traffic-light level of a domain judgement (risk of bias: "high" is bad)."""
+        return _LEVELS[judgement]
 
     def overall_label(self) -> str:
         """The overall judgement in words: ``some concerns``, ``low risk``, ``low confidence``."""
         if self.overall is None:
             return "not assessed"
-        return judgement_label(self.tool, self.overall)
+        return judgement_label(self.tool, self.overall, overall=True)
 
 
-def judgement_label(tool: RobTool, judgement: Judgement) -> str:
-    """A judgement in words as the tool phrases it (``high risk``, ``moderate confidence``)."""
+def judgement_label(tool: RobTool, judgement: Judgement, *, overall: bool = False) -> str:
+    """A judgement in words as the tool phrases it (``high risk``; an AMSTAR 2 overall
+    rating: ``moderate confidence``)."""
     if judgement in {Judgement.SOME_CONCERNS, Judgement.NO_INFORMATION}:
         return judgement.label
-    if tool is RobTool.AMSTAR2 and judgement in _AMSTAR_OVERALL:
+    if overall and tool is RobTool.AMSTAR2:
         return f"{judgement.label} confidence"
     if judgement in {Judgement.YES, Judgement.PARTIAL_YES, Judgement.NO}:
         return judgement.label

@@ -24,6 +24,7 @@ HEDGES: dict[Certainty, tuple[str, ...]] = {
         "no studies",
         "not been studied",
         "not been tested",
+        "untested",
     ),
 }
 """Phrases that hedge a statement, by the certainty they express (high needs none)."""

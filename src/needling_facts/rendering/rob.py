@@ -45,16 +45,15 @@ _COLUMNS: dict[RobTool, tuple[str, ...]] = {
 
 
 def _chip(rob: RiskOfBias, judgement: Judgement | None = None, reason: str = "") -> str:
-    """A judgement as a word in a coloured chip (the overall one by default)."""
-    wanted = rob.overall if judgement is None else judgement
-    if wanted is None:
-        return '<span class="nf-rob nf-rob-unclear">not judged</span>'
-    level = rob.level(wanted)
+    """A judgement as a word in a coloured chip: a domain's, or the overall one by default."""
+    if judgement is None:
+        if rob.overall is None:
+            return '<span class="nf-rob nf-rob-unclear">not judged</span>'
+        level, words = rob.level(), rob.overall_label()
+    else:
+        level, words = rob.domain_level(judgement), judgement_label(rob.tool, judgement)
     title = f' title="{esc(reason)}"' if reason else ""
-    return (
-        f'<span class="nf-rob nf-rob-{level.value}"{title}>'
-        f"{esc(judgement_label(rob.tool, wanted))}</span>"
-    )
+    return f'<span class="nf-rob nf-rob-{level.value}"{title}>{esc(words)}</span>'
 
 
 def _domain_label(name: str) -> str:
