@@ -178,3 +178,13 @@ def test_other_journals_are_mismatches() -> None:
 def test_bundled_records_are_read_lazily_and_match_the_bibliography() -> None:
     library = nf.load()
     assert not [p for p in library.problems if p.code.startswith("ref.")]
+
+
+def test_nlm_place_qualifiers_are_abbreviations() -> None:
+    assert is_abbreviation_of("Front Med (Lausanne)", "Frontiers in Medicine")
+    assert is_abbreviation_of("Dermatol Ther (Heidelb)", "Dermatology and Therapy")
+
+
+def test_bundled_references_know_both_journal_names() -> None:
+    alster = nf.load().reference("Alster2020b")
+    assert (alster.journal_full, alster.journal_abbrev) == ("Dermatologic Surgery", "Dermatol Surg")

@@ -71,6 +71,7 @@ def pages_agree(a: str, b: str) -> bool:
     return normalise_pages(a) == normalise_pages(b)
 
 
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _SKIPPABLE = frozenset({"of", "and", "the", "for", "in", "on", "i", "de", "la", "fur", "und"})
 
 
@@ -86,7 +87,8 @@ def is_abbreviation_of(short: str, full: str) -> bool:
     short function words (``of``, ``and``, Polish ``i``...) that abbreviations drop.
     ``J Clin Aesthet Dermatol`` abbreviates ``Journal of Clinical and Aesthetic Dermatology``.
     """
-    abbreviated = normalise_journal(short).split()
+    # NLM tells journals of the same name apart with a place: "Front Med (Lausanne)".
+    abbreviated = normalise_journal(_QUALIFIER.sub("", short)).split()
     words = normalise_journal(full).split()
     if not abbreviated or len(abbreviated) > len(words):
         return False

@@ -206,14 +206,12 @@ def _enriched(reference: Reference, record: FrozenRecord) -> Reference:
     abbreviations = list(dict.fromkeys(r.fields.journal for r in ordered if r.fields.journal))
     if journal and any(journals_agree(journal, v) for v in [*fulls, *abbreviations]):
         folded = normalise_journal(journal)
-        if reference.journal_full is None:
-            same = [v for v in fulls if normalise_journal(v) == folded]
-            full = journal if same else (fulls[0] if fulls else None)
-            if full is not None:
-                update["journal_full"] = full
-        if reference.journal_abbrev is None:
-            same = [v for v in abbreviations if normalise_journal(v) == folded]
-            short = journal if same else (abbreviations[0] if abbreviations else None)
-            if short is not None:
-                update["journal_abbrev"] = short
+        is_full = any(normalise_journal(v) == folded for v in fulls)
+        full = journal if is_full else (fulls[0] if fulls else None)
+        # The bib's own form wins: it is what the contributor chose to cite.
+        short = abbreviations[0] if is_full and abbreviations else (None if is_full else journal)
+        if reference.journal_full is None and full is not None:
+            update["journal_full"] = full
+        if reference.journal_abbrev is None and short is not None:
+            update["journal_abbrev"] = short
     return reference.model_copy(update=update) if update else reference
