@@ -50,6 +50,9 @@ def _display_path(path: str) -> str:
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bib", metavar="FILE", help="BibTeX file (default: references.bib)")
     parser.add_argument("--claims", metavar="DIR", help="folder of claim files")
+    parser.add_argument(
+        "--records", metavar="DIR", help="folder of frozen records (default: beside the claims)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,7 +115,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
-    library = load_from(bib, claims)
+    library = load_from(bib, claims, Path(args.records) if args.records else None)
     handler = {"check": _check, "list": _list, "show": _show, "export": _export}[args.command]
     return handler(library, args, out)
 
