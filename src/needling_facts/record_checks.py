@@ -14,7 +14,7 @@ from .models import Reference, Update, UpdateType
 from .problems import Problem
 from .records import FrozenRecord, RecordSet
 
-__all__ = ["check_records", "enrich_references"]
+__all__ = ["check_records", "compare_reference", "enrich_references"]
 
 
 def check_records(references: Mapping[str, Reference], records: RecordSet) -> list[Problem]:
@@ -26,7 +26,7 @@ def check_records(references: Mapping[str, Reference], records: RecordSet) -> li
         if reference.source is None:
             continue
         record = records.records.get(key)
-        found = _compare(reference, record) if record else [_no_record(key, records)]
+        found = compare_reference(reference, record) if record else [_no_record(key, records)]
         problems += [
             Problem(reference.source.path, reference.source.line, 1, code, message)
             for code, message in found
@@ -46,7 +46,7 @@ def _quoted(values: list[object]) -> str:
     return " or ".join(repr(v) for v in values)
 
 
-def _compare(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     found += _title(reference, record)
     found += _year(reference, record)
