@@ -41,6 +41,7 @@ def test_wheel_installs_and_loads_bundled_data_outside_the_repository(tmp_path: 
     assert "needling_facts/references.bib" in names
     assert "needling_facts/py.typed" in names
     assert "needling_facts/content/acne-scars.md" in names
+    assert "needling_facts/records/Alam2014.json" in names  # frozen records ship too
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)

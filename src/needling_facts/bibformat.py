@@ -35,6 +35,7 @@ FIELD_ORDER = (
     "title",
     "booktitle",
     "journal",
+    "shortjournal",
     "year",
     "month",
     "volume",

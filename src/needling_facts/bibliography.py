@@ -267,6 +267,8 @@ class _Builder:
             authors=parse_authors(fields.get("author", ("", 0))[0]),
             title=text("title"),
             journal=text("journal") or text("journaltitle") or text("booktitle"),
+            # biblatex's name for the abbreviated title; Zotero and Better BibTeX write it too.
+            journal_abbrev=text("shortjournal"),
             year=year,
             volume=text("volume"),
             issue=text("number") or text("issue"),

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from . import __version__
 from .bibformat import write_atomically
+from .cli_network import add_lookup_options, add_verify_parser, run_add_by_id, run_verify
 from .contrib import add_entries, format_file, new_claim_text
 from .exports import export_csl_json, export_json, export_jsonld, export_schema
 from .library import Library, UnknownClaimError
@@ -50,6 +51,9 @@ def _display_path(path: str) -> str:
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bib", metavar="FILE", help="BibTeX file (default: references.bib)")
     parser.add_argument("--claims", metavar="DIR", help="folder of claim files")
+    parser.add_argument(
+        "--records", metavar="DIR", help="folder of frozen records (default: beside the claims)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,10 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="add BibTeX entries (PubMed, Zotero, journal exports)")
     add.add_argument("--bib", metavar="FILE", help="BibTeX file to add to")
     add.add_argument("source", nargs="?", default="-", help="file with the entries, or - for stdin")
+    add_lookup_options(add)
 
     new = commands.add_parser("new-claim", help="write a claim file skeleton to fill in")
     new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
     new.add_argument("--claims", metavar="DIR", help="folder of claim files")
+    add_verify_parser(commands)
     return parser
 
 
@@ -112,7 +118,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
-    library = load_from(bib, claims)
+    library = load_from(bib, claims, Path(args.records) if args.records else None)
     handler = {"check": _check, "list": _list, "show": _show, "export": _export}[args.command]
     return handler(library, args, out)
 
@@ -170,6 +176,8 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     if bib is None:
         print("needling-facts: no references.bib here; use --bib FILE", file=sys.stderr)
         return 2
+    if args.doi or args.pmid:
+        return run_add_by_id(args, out, bib)
     if args.source == "-":
         text, source = sys.stdin.read(), "<stdin>"
     else:
@@ -201,7 +209,7 @@ def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim}
+EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim, "verify": run_verify}
 EXPORTERS = {
     "json": export_json,
     "schema": lambda _library: export_schema(),

@@ -49,12 +49,17 @@ def to_csl_json(reference: Reference) -> dict[str, Any]:
             {"family": p.family, "given": p.given} if p.given else {"family": p.family}
             for p in reference.authors
         ]
+    container = reference.journal_full or reference.journal
+    short = reference.journal_abbrev or (reference.journal if reference.journal_full else None)
     optional = {
         "title": reference.title,
-        "container-title": reference.journal,
+        "container-title": container,
+        # Styles that abbreviate journals (AMA, Vancouver) print this form.
+        "container-title-short": short if short != container else None,
         "volume": reference.volume,
         "issue": reference.issue,
-        "page": reference.pages,
+        # CSL-JSON page ranges use a hyphen; the style decides how to print the range.
+        "page": reference.pages.replace("\u2013", "-") if reference.pages else None,
         "DOI": reference.doi,
         "PMID": reference.pmid,
         "PMCID": reference.pmcid,

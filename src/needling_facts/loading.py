@@ -13,6 +13,8 @@ from .checks import check_library
 from .claim_files import ClaimFile, read_claim_file
 from .library import Library
 from .problems import Problem
+from .record_checks import check_records, enrich_references
+from .records import read_records, records_dir_for
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
@@ -63,17 +65,21 @@ def load(*, bib: str | Path | None = None, claims_dir: str | Path | None = None)
     return load_from(Path(bib or default_bib), Path(claims_dir or default_claims))
 
 
-def load_from(bib: Path, claims_dir: Path) -> Library:
+def load_from(bib: Path, claims_dir: Path, records_dir: Path | None = None) -> Library:
+    """Build a library; frozen records are read from ``records_dir`` (default: the ``records``
+    folder beside ``claims_dir``) and, when that folder exists, compared with the bib."""
     parsed = _read_bibliography_cached(bib)
     claim_files, folder_problems = read_claim_folder(claims_dir)
-    problems = [*parsed.problems, *folder_problems]
+    records = read_records(records_dir or records_dir_for(claims_dir))
+    problems = [*parsed.problems, *folder_problems, *records.problems]
     for file in claim_files:
         problems.extend(file.problems)
     problems.extend(check_library(parsed.references, claim_files))
+    problems.extend(check_records(parsed.references, records))
     claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
     return Library(
         claims=claims,
-        references=parsed.references,
+        references=enrich_references(parsed.references, records),
         problems=tuple(problems),
         bib_path=str(bib),
         claims_dir=str(claims_dir),

@@ -42,6 +42,8 @@ __all__ = [
     "SkinType",
     "Stance",
     "StudyDesign",
+    "Update",
+    "UpdateType",
     "Verdict",
 ]
 
@@ -184,6 +186,27 @@ class Person(_Frozen):
         return f"{self.given} {self.family}".strip()
 
 
+class UpdateType(StrEnum):
+    """What a later notice did to a work (Crossref ``updated-by``, PubMed comments)."""
+
+    RETRACTION = "retraction"
+    CORRECTION = "correction"
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    OTHER = "other"
+
+
+class Update(_Frozen):
+    """A notice that updates the work: a retraction, a correction, an expression of concern."""
+
+    type: UpdateType
+    doi: str | None = None
+    pmid: str | None = None
+    date: str | None = None
+    """ISO date, or its year or year-month, as the record gives it."""
+    label: str | None = None
+    """The record's own wording (e.g. Crossref's type before we mapped it)."""
+
+
 class Reference(_Frozen):
     """One BibTeX entry, with LaTeX decoded to Unicode."""
 
@@ -192,6 +215,11 @@ class Reference(_Frozen):
     authors: tuple[Person, ...] = ()
     title: str | None = None
     journal: str | None = None
+    """The journal as the bibliography names it (``journal`` or ``journaltitle``)."""
+    journal_full: str | None = None
+    """Full journal title: from the bibliography when it gives one, else from the records."""
+    journal_abbrev: str | None = None
+    """Abbreviated title (NLM): the bib's ``shortjournal``, else from the records."""
     year: int | None = None
     volume: str | None = None
     issue: str | None = None
@@ -200,7 +228,14 @@ class Reference(_Frozen):
     pmid: str | None = None
     pmcid: str | None = None
     url: str | None = None
+    updates: tuple[Update, ...] = ()
+    """Retractions, corrections and expressions of concern found in the frozen records."""
     source: Location | None = None
+
+    @property
+    def retraction(self) -> Update | None:
+        """The retraction notice, if the work was retracted."""
+        return next((u for u in self.updates if u.type is UpdateType.RETRACTION), None)
 
     @property
     def doi_url(self) -> str | None:

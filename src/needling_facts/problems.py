@@ -97,6 +97,72 @@ CODES: dict[str, CodeInfo] = _codes(
         "No claim cites the reference, in its evidence or its prose.",
         "an entry no claim names",
     ),
+    CodeInfo(
+        "ref.invalid-record",
+        E,
+        "A frozen record file (`records/<Key>.json`) is not valid JSON, does not follow the "
+        "record format, or names another key than its file name.",
+        'records/Alam2014.json: {"key": "Alam2014", "records": []}',
+    ),
+    CodeInfo(
+        "ref.no-record",
+        W,
+        "The reference has no frozen record to be checked against; `needling-facts verify KEY "
+        "--write` fetches one.",
+        "an entry without records/<Key>.json",
+    ),
+    CodeInfo(
+        "ref.title-mismatch",
+        E,
+        "The title differs from a record's title (compared without case, punctuation, accents, "
+        "LaTeX or HTML): often a DOI that points at a different paper.",
+        "title = {Microneedling for acne scars} with the DOI of a paper on melasma",
+    ),
+    CodeInfo(
+        "ref.year-mismatch",
+        E,
+        "The year is neither the records' year nor their print-publication year.",
+        "year = {2015} where PubMed says 2016",
+    ),
+    CodeInfo(
+        "ref.pages-mismatch",
+        E,
+        "The page range differs from the records' (en dash, hyphen and abbreviated ranges such "
+        "as 1421-9 count as the same).",
+        "pages = {844--848} where the record says 844-849",
+    ),
+    CodeInfo(
+        "ref.journal-mismatch",
+        E,
+        "The journal is neither the records' full title nor an abbreviation of it (an NLM "
+        "abbreviation such as J Clin Aesthet Dermatol is not a mismatch).",
+        "journal = {Dermatol Surg} where the record says Burns",
+    ),
+    CodeInfo(
+        "ref.id-mismatch",
+        E,
+        "The DOI, PMID or PMCID differs from the one the records give for the work.",
+        "pmid = {24919798} where the record says 24919799",
+    ),
+    CodeInfo(
+        "ref.retracted",
+        E,
+        "A record says the work was retracted (Crossref `updated-by`, PubMed 'Retraction in').",
+        "a DOI whose Crossref record has updated-by type retraction",
+    ),
+    CodeInfo(
+        "ref.correction",
+        W,
+        "A record lists a correction (erratum, corrigendum) of the work: read it before citing "
+        "numbers.",
+        "a DOI whose Crossref record has updated-by type correction",
+    ),
+    CodeInfo(
+        "ref.expression-of-concern",
+        W,
+        "The journal published an expression of concern about the work.",
+        "a DOI whose Crossref record has updated-by type expression_of_concern",
+    ),
     CodeInfo("claim.dir-not-found", E, "The claims folder does not exist.", "--claims missing/"),
     CodeInfo("claim.not-utf8", E, "The claim file is not valid UTF-8.", "a Latin-1 byte"),
     CodeInfo(

@@ -15,6 +15,7 @@ from ..models import Claim, Outcome, Reference, ScarClaim
 from .citations import key_slug
 from .evidence_sections import claim_detail_sections, claim_summary_section  # issue 9
 from .markup import badge, cell, esc, reference_links
+from .retraction import claim_retraction_notice, reference_notices
 from .rob import reference_risk_of_bias  # issue 9
 
 __all__ = [
@@ -110,6 +111,8 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     if claim.is_withdrawn:
         reason = f" {esc(claim.withdrawn_reason)}" if claim.withdrawn_reason else ""
         lines += [f'!!! warning "Withdrawn"\n    This claim is withdrawn.{reason}', ""]
+    if notice := claim_retraction_notice(claim, references):
+        lines += [notice]
     lines += [
         f'<p class="nf-badges">{badge(claim.certainty)} {badge(claim.verdict)} '
         f'<a class="nf-badge nf-outcome" href="../../{outcome_path(claim.outcome)[:-3]}/">'
@@ -232,7 +235,8 @@ def bibliography_page(library: Library, formatted: Mapping[str, FormattedReferen
         shown = formatted[key].html if key in formatted else esc(key)
         lines += [
             f'<div class="nf-ref" id="ref-{key_slug(key)}" markdown>',
-            f'<p>{shown} {reference_links(reference)} <code class="nf-key">{esc(key)}</code></p>',
+            f"<p>{shown} {(reference_notices(reference) + ' ').lstrip()}"
+            f'{reference_links(reference)} <code class="nf-key">{esc(key)}</code></p>',
             f'<p class="nf-cited-by">{BACKLINKS_MARKER.format(key=esc(key))}</p>',
             reference_risk_of_bias(library, key),  # issue 9: its judgements, shown once
             "</div>",
