@@ -38,6 +38,8 @@ if TYPE_CHECKING:
         SkinType,
         Stance,
         StudyDesign,
+        Update,
+        UpdateType,
         Verdict,
     )
     from .problems import CODES, CodeInfo, Problem, Severity
@@ -73,6 +75,8 @@ _LAZY: dict[str, str] = {
             "SkinType",
             "Stance",
             "StudyDesign",
+            "Update",
+            "UpdateType",
             "Verdict",
         ),
         "models",
@@ -107,6 +111,8 @@ __all__ = [
     "StudyDesign",
     "UnknownClaimError",
     "UnknownReferenceError",
+    "Update",
+    "UpdateType",
     "Verdict",
     "__version__",
     "find_citations",
