@@ -158,6 +158,18 @@ def test_a_failed_lookup_is_one_line_and_never_changes_the_record(
     assert "1 failed" in out
 
 
+def test_a_reference_without_doi_or_pmid_is_skipped_not_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib, records = _project(tmp_path, "Aust2011")
+    with respx.mock() as router:
+        assert main(_verify(bib, records)) == 0
+        assert not router.calls
+    out = capsys.readouterr().out
+    assert "Aust2011: skipped: no DOI or PMID to look up" in out
+    assert "0 failed, 1 skipped" in out
+
+
 def test_without_network_verify_says_so_in_one_line_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
         SkinType,
         Stance,
         StudyDesign,
+        Update,
+        UpdateType,
         Verdict,
     )
     from .problems import CODES, CodeInfo, Problem, Severity
@@ -85,6 +87,8 @@ _LAZY: dict[str, str] = {
             "SkinType",
             "Stance",
             "StudyDesign",
+            "Update",
+            "UpdateType",
             "Verdict",
         ),
         "models",
@@ -154,6 +158,8 @@ __all__ = [
     "StudyDesign",
     "UnknownClaimError",
     "UnknownReferenceError",
+    "Update",
+    "UpdateType",
     "Upgrade",
     "Verdict",
     "__version__",

@@ -127,7 +127,12 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(outcomes: list[VerifyOutcome], write: bool, out: TextIO) -> int:
     failed = changed = disagreeing = 0
+    skipped = 0
     for outcome in outcomes:
+        if outcome.skipped:
+            skipped += 1
+            print(f"{outcome.key}: skipped: {outcome.skipped}", file=out)
+            continue
         if outcome.errors:
             failed += 1
             for error in outcome.errors:
@@ -147,8 +152,8 @@ def _report(outcomes: list[VerifyOutcome], write: bool, out: TextIO) -> int:
                 disagreeing += 1
             print(f"  ! {code} {message}", file=out)
     print(
-        f"verified {len(outcomes)} references: {changed} changed, {failed} failed, "
-        f"{disagreeing} disagreement(s) with the bib",
+        f"verified {len(outcomes) - skipped} references: {changed} changed, {failed} failed, "
+        f"{skipped} skipped, {disagreeing} disagreement(s) with the bib",
         file=out,
     )
     return 1 if failed or disagreeing else 0

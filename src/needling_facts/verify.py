@@ -133,6 +133,8 @@ class VerifyOutcome:
     mismatches: list[tuple[str, str]] = field(default_factory=list)
     """What check would report about the bib entry against the fetched record."""
     written: bool = False
+    skipped: str | None = None
+    """Why nothing was looked up (no DOI or PMID): not a failure."""
 
 
 def verify_references(
@@ -167,7 +169,7 @@ def _verify_one(
 ) -> None:
     key = reference.key
     if not reference.doi and not reference.pmid:
-        outcome.errors.append("no DOI or PMID to look up; keep its record by hand")
+        outcome.skipped = "no DOI or PMID to look up; its record is kept by hand"
         return
     lookup = look_up(services, doi=reference.doi, pmid=reference.pmid, seen=seen)
     outcome.errors += lookup.errors
