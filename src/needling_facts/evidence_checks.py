@@ -9,20 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .claim_files import ClaimFile
-from .models import RANDOMISED_DESIGNS, Claim, Evidence, Stance, StudyDesign
+from .models import RANDOMISED_DESIGNS, REVIEW_DESIGNS, Claim, Evidence, Stance, StudyDesign
 from .problems import Problem
 from .wording import required_hedges, wording_too_strong
 
 __all__ = [
     "NEEDS_RISK_OF_BIAS",
-    "REVIEW_DESIGNS",
     "evidence_problems",
     "grade_problems",
     "inconsistent_designs",
 ]
-
-REVIEW_DESIGNS = frozenset({StudyDesign.META_ANALYSIS, StudyDesign.SYSTEMATIC_REVIEW})
-"""Designs that may list the primary studies they include."""
 
 NEEDS_RISK_OF_BIAS = frozenset(
     {StudyDesign.RCT, StudyDesign.SPLIT_FACE_RCT, StudyDesign.NON_RANDOMISED_TRIAL}
