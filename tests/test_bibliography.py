@@ -150,3 +150,12 @@ def test_a_folder_given_as_bibliography_is_a_problem_not_a_crash(tmp_path: Path)
     parsed = read_bibliography(tmp_path)
     assert [p.code for p in parsed.problems] == ["bib.file-not-found"]
     assert parsed.problems[0].message.startswith("cannot read")
+
+
+def test_an_article_without_author_is_read_with_a_warning_not_an_error() -> None:
+    text = "@article{IntWoundJ2021,\n  title = {A review},\n  journal = {Int Wound J},\n  year = {2021},\n}\n"
+    parsed = parse_bibliography(text, "a.bib")
+    assert [(p.code, p.line, p.severity.value) for p in parsed.problems] == [
+        ("bib.no-author", 1, "warning")
+    ]
+    assert parsed.references["IntWoundJ2021"].authors == ()

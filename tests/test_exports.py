@@ -125,7 +125,9 @@ def test_jsonld_has_claim_reviews_and_scholarly_articles() -> None:
     assert document["@context"] == "https://schema.org"
     types = [node["@type"] for node in document["@graph"]]
     lib = nf.load()
-    assert types.count("ClaimReview") == len(lib.claims)
+    in_article = [c for c in lib.claims.values() if c.in_article]
+    assert types.count("ClaimReview") == len(in_article)
+    assert types.count("Claim") == len(lib.claims) - len(in_article) > 0
     assert types.count("ScholarlyArticle") == len(lib.references)
     review = next(
         n for n in document["@graph"] if n["@id"] == "urn:needling-facts:claim:keloid-scars"
@@ -155,3 +157,13 @@ def test_jsonld_is_embedded_in_claim_pages_safely() -> None:
     script = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in script
     assert json.loads(script)["@type"] == "ClaimReview"
+
+
+def test_claim_beyond_the_article_is_a_plain_claim_without_rating() -> None:
+    document = json.loads(export("jsonld"))
+    node = next(
+        n for n in document["@graph"] if n["@id"] == "urn:needling-facts:claim:androgenetic-alopecia"
+    )
+    assert node["@type"] == "Claim"
+    assert "reviewRating" not in node
+    assert node["text"] == nf.load().claim("androgenetic-alopecia").statement

@@ -141,3 +141,15 @@ def test_reference_links() -> None:
     assert ref.pmc_url == "https://pmc.ncbi.nlm.nih.gov/articles/PMC2/"
     assert str(Person(family="Müller", given="Jörg")) == "Jörg Müller"
     assert Reference(key="k", entry_type="misc").doi_url is None
+
+
+def test_a_claim_beyond_the_article_has_no_wording_and_no_verdict_on_it() -> None:
+    beyond = {k: v for k, v in CLAIM.items() if k != "article_wording"}
+    claim = GeneralClaim.model_validate({**beyond, "outcome": "hair", "verdict": "not-in-article"})
+    assert not claim.in_article
+    assert claim.outcome is Outcome.HAIR
+    assert claim.verdict.label == "not a claim of the article"
+    with pytest.raises(ValidationError, match="article_wording is required"):
+        GeneralClaim.model_validate({**beyond, "outcome": "pores"})
+    with pytest.raises(ValidationError, match="not-in-article is for claims without"):
+        GeneralClaim.model_validate({**CLAIM, "outcome": "pores", "verdict": "not-in-article"})

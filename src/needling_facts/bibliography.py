@@ -28,7 +28,9 @@ __all__ = ["ParsedBibliography", "normalise_doi", "parse_bibliography", "read_bi
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "article": ("author", "title", "journal", "year"),
+    # No "author": where no public record shows the byline, the entry leaves it out rather than
+    # guess it, and `bib.no-author` says so (the citation then starts with the title).
+    "article": ("title", "journal", "year"),
     "book": ("title", "publisher", "year"),
     "incollection": ("author", "title", "booktitle", "year"),
     "inproceedings": ("author", "title", "booktitle", "year"),
@@ -238,6 +240,14 @@ class _Builder:
                     "bib.missing-field",
                     f"@{entry_type} entry {key!r} has no {required!r} field",
                 )
+
+        if entry_type == "article" and not fields.get("author", ("", 0))[0].strip():
+            self.problem(
+                line,
+                "bib.no-author",
+                f"@article entry {key!r} has no author: cited by title (add the authors once a "
+                "public record shows them)",
+            )
 
         def text(name: str) -> str | None:
             value = fields.get(name, ("", 0))[0]

@@ -285,8 +285,13 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         "",
         f"outcome:    {claim.outcome.label}",
         f"certainty:  {claim.certainty.label}",
-        f"verdict:    {claim.verdict.label} (on the article's wording)",
-        f"article:    \u201c{claim.article_wording}\u201d",
+        f"verdict:    {claim.verdict.label}"
+        + (" (on the article's wording)" if claim.in_article else ""),
+        (
+            f"article:    \u201c{claim.article_wording}\u201d"
+            if claim.article_wording
+            else "article:    (not a claim of the source article)"
+        ),
         "",
         "evidence:",
     ]

@@ -192,7 +192,19 @@ def reference_jsonld(reference: Reference) -> dict[str, Any]:
 
 
 def claim_jsonld(claim: Claim, references: Mapping[str, Reference]) -> dict[str, Any]:
-    """A schema.org ``ClaimReview`` of the article's wording, citing the studies."""
+    """A schema.org ``ClaimReview`` of the article's wording, citing the studies; for a claim
+    the article does not make, a plain schema.org ``Claim`` (there is no wording to rate)."""
+    citations = [reference_jsonld(references[k]) for k in claim.cited_keys if k in references]
+    if not claim.in_article:
+        return {
+            "@type": "Claim",
+            "@id": f"urn:needling-facts:claim:{claim.id}",
+            "name": claim.title,
+            "text": claim.statement,
+            "dateModified": claim.last_reviewed.isoformat(),
+            "author": _PUBLISHER,
+            "citation": citations,
+        }
     return {
         "@type": "ClaimReview",
         "@id": f"urn:needling-facts:claim:{claim.id}",
@@ -214,7 +226,7 @@ def claim_jsonld(claim: Claim, references: Mapping[str, Reference]) -> dict[str,
             "alternateName": claim.verdict.label,
             "ratingExplanation": _rating_explanation(claim),
         },
-        "citation": [reference_jsonld(references[k]) for k in claim.cited_keys if k in references],
+        "citation": citations,
     }
 
 

@@ -64,6 +64,7 @@ class Outcome(StrEnum):
     PROCEDURE = "procedure"
     SAFETY = "safety"
     SATISFACTION = "satisfaction"
+    HAIR = "hair"
 
     @property
     def label(self) -> str:
@@ -82,6 +83,7 @@ _OUTCOME_LABELS = {
     Outcome.PROCEDURE: "Procedure and recovery",
     Outcome.SAFETY: "Safety and side effects",
     Outcome.SATISFACTION: "Patient satisfaction",
+    Outcome.HAIR: "Hair loss",
 }
 
 
@@ -92,9 +94,13 @@ class Verdict(StrEnum):
     PARTLY_SUPPORTED = "partly-supported"
     NOT_SUPPORTED = "not-supported"
     CONTRADICTED = "contradicted"
+    NOT_IN_ARTICLE = "not-in-article"
+    """For claims the article does not make: there is no wording to judge."""
 
     @property
     def label(self) -> str:
+        if self is Verdict.NOT_IN_ARTICLE:
+            return "not a claim of the article"
         return self.value.replace("-", " ")
 
 
@@ -319,7 +325,8 @@ class Claim(_Frozen):
     title: str = Field(min_length=1)
     statement: str = Field(min_length=1)
     outcome: Outcome
-    article_wording: str = Field(min_length=1)
+    article_wording: str | None = Field(default=None, min_length=1)
+    """The source article's words, quoted exactly; absent for claims the article does not make."""
     population: str | None = None
     intervention: str | None = None
     comparator: str | None = None
@@ -344,6 +351,24 @@ class Claim(_Frozen):
         if self.withdrawn_reason and not self.is_withdrawn:
             raise ValueError("withdrawn_reason is only for claims with status: withdrawn")
         return self
+
+    @model_validator(mode="after")
+    def _verdict_has_wording(self) -> Self:
+        # A verdict judges the article's words; a claim beyond the article has none to judge.
+        beyond = self.verdict is Verdict.NOT_IN_ARTICLE
+        if beyond and self.article_wording is not None:
+            raise ValueError("verdict not-in-article is for claims without article_wording")
+        if not beyond and self.article_wording is None:
+            raise ValueError(
+                "article_wording is required unless the article does not make the claim "
+                "(then use verdict: not-in-article)"
+            )
+        return self
+
+    @property
+    def in_article(self) -> bool:
+        """Whether the source article makes this claim (and so has wording to judge)."""
+        return self.article_wording is not None
 
     @property
     def is_withdrawn(self) -> bool:
@@ -389,6 +414,7 @@ class GeneralClaim(Claim):
         Outcome.PROCEDURE,
         Outcome.SAFETY,
         Outcome.SATISFACTION,
+        Outcome.HAIR,
     ]
 
 

@@ -79,8 +79,15 @@ CODES: dict[str, CodeInfo] = _codes(
     CodeInfo(
         "bib.missing-field",
         E,
-        "A field required for the entry type is absent (article: author, title, journal, year).",
+        "A field required for the entry type is absent (article: title, journal, year).",
         "@article{Key2020, title = {x}}",
+    ),
+    CodeInfo(
+        "bib.no-author",
+        W,
+        "An article has no author field. Allowed, because a byline no public record shows is left "
+        "out rather than guessed; the citation then starts with the title.",
+        "@article{IntWoundJ2021, title = {...}, journal = {Int Wound J}, year = {2021}}",
     ),
     CodeInfo("bib.invalid-year", E, "The year is not a four-digit number.", "year = {in press}"),
     CodeInfo(

@@ -16,6 +16,7 @@ VERDICT_COLOURS = {
     Verdict.PARTLY_SUPPORTED: "#b7791f",
     Verdict.NOT_SUPPORTED: "#6b7280",
     Verdict.CONTRADICTED: "#b91c1c",
+    Verdict.NOT_IN_ARTICLE: "#1d4ed8",
 }
 
 _ROW = 28

@@ -124,12 +124,22 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
         '<div class="nf-compare-side" markdown>',
         "**The article says**",
         "",
-        f"<blockquote>{esc(claim.article_wording)}</blockquote>",
+        (
+            f"<blockquote>{esc(claim.article_wording)}</blockquote>"
+            if claim.article_wording
+            else "<p>Nothing: the article does not make this claim. It is here because "
+            "readers ask about it.</p>"
+        ),
         "</div>",
         '<div class="nf-compare-side" markdown>',
         "**What the evidence says**",
         "",
-        f"Verdict on the article's wording: **{esc(claim.verdict.label)}**. "
+        (
+            f"Verdict on the article's wording: **{esc(claim.verdict.label)}**. "
+            if claim.in_article
+            else ""
+        )
+        + 
         f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
         f"{len(claim.cited_keys)} {'study' if len(claim.cited_keys) == 1 else 'studies'}"
         + (f" reporting {claim.participants} participants." if claim.participants else "."),

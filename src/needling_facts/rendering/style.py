@@ -14,6 +14,7 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
 .nf-verdict-partly-supported { background: #b7791f; }
 .nf-verdict-not-supported { background: #6b7280; }
 .nf-verdict-contradicted { background: #b91c1c; }
+.nf-verdict-not-in-article { background: #1d4ed8; }
 .nf-outcome { background: var(--md-primary-fg-color, #4051b5); }
 .nf-statement { font-size: 1.1em; }
 .nf-compare { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; margin: 1em 0; }
