@@ -7,7 +7,12 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from ._frozen import Frozen as _Frozen
+from .effects import EffectEstimate
+from .grading import Certainty, GradeProfile
+from .risk_of_bias import RiskOfBias
 
 __all__ = [
     "CLAIM_ID_PATTERN",
@@ -17,14 +22,17 @@ __all__ = [
     "Certainty",
     "Claim",
     "ClaimStatus",
+    "EffectEstimate",
     "Evidence",
     "GeneralClaim",
+    "GradeProfile",
     "Location",
     "NumberRange",
     "Outcome",
     "Person",
     "Protocol",
     "Reference",
+    "RiskOfBias",
     "ScarClaim",
     "ScarType",
     "SkinType",
@@ -34,10 +42,6 @@ __all__ = [
 ]
 
 CLAIM_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Outcome(StrEnum):
@@ -73,24 +77,6 @@ _OUTCOME_LABELS = {
     Outcome.SAFETY: "Safety and side effects",
     Outcome.SATISFACTION: "Patient satisfaction",
 }
-
-
-class Certainty(StrEnum):
-    """GRADE certainty of the evidence, highest first."""
-
-    HIGH = "high"
-    MODERATE = "moderate"
-    LOW = "low"
-    VERY_LOW = "very-low"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("-", " ")
-
-    @property
-    def rank(self) -> int:
-        """4 for high down to 1 for very low, for sorting and plotting."""
-        return 4 - list(Certainty).index(self)
 
 
 class Verdict(StrEnum):
@@ -278,6 +264,10 @@ class Evidence(_Frozen):
     finding: str = Field(min_length=1)
     stance: Stance
     locator: str | None = None
+    includes: tuple[str, ...] = ()
+    """For a review or meta-analysis: the cited primary studies (keys) it includes."""
+    effects: tuple[EffectEstimate, ...] = ()
+    risk_of_bias: RiskOfBias | None = None
 
 
 class Claim(_Frozen):
@@ -296,6 +286,7 @@ class Claim(_Frozen):
     certainty: Certainty
     verdict: Verdict
     evidence: tuple[Evidence, ...] = ()
+    grade: GradeProfile | None = None
     caveats: tuple[str, ...] = ()
     contraindications: tuple[str, ...] = ()
     last_reviewed: dt.date
