@@ -31,7 +31,7 @@ def test_json_export_validates_against_its_schema() -> None:
     data = json.loads(export("json"))
     schema = json.loads(export("schema"))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "2.0"
     assert data["data_version"] == nf.DATA_VERSION
     lib = nf.load()
     assert {c["id"] for c in data["claims"]} == set(lib.claims)
@@ -41,6 +41,55 @@ def test_json_export_validates_against_its_schema() -> None:
     assert all("source" not in r for r in claim["references"])
     reference = next(r for r in data["references"] if r["key"] == "Alam2014")
     assert reference["cited_by"] == [c.id for c in lib.citing_claims("Alam2014")]
+
+
+EVIDENCE = [
+    "--bib",
+    str(FIXTURES / "evidence" / "references.bib"),
+    "--claims",
+    str(FIXTURES / "evidence" / "claims"),
+]
+
+
+def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
+    data = json.loads(export("json", *EVIDENCE))
+    schema = json.loads(export("schema", *EVIDENCE))
+    jsonschema.validate(data, schema)
+    assert data["schema_version"] == nf.exports.SCHEMA_VERSION == "2.0"
+    (claim,) = data["claims"]
+    assert claim["grade"]["imprecision"] == {
+        "concern": "serious",
+        "reason": "Fewer than 400 participants in all.",
+    }
+    assert claim["computed_grade"] == {
+        "certainty": "low",
+        "explanation": "start high, -1 risk of bias (serious), -1 imprecision (serious)",
+    }
+    assert claim["evidence_totals"]["participants"] == 325
+    assert claim["evidence_totals"]["nested"] == ["Trial2020", "Trial2021"]
+    review, trial, other, _ = claim["evidence"]
+    assert review["includes"] == ["Trial2020", "Trial2021"]
+    assert trial["effects"][0]["ci"] == [-1.9, -0.5]
+    assert trial["effects"][0]["p"] == {"relation": "<", "value": 0.001}
+    assert trial["risk_of_bias"]["overall"] == "high"
+    assert other["risk_of_bias"] == {
+        "tool": "not-assessed",
+        "domains": [],
+        "reason": "Only the abstract was available and it does not describe randomisation.",
+    }
+
+
+def test_schema_rejects_a_one_bound_ci_and_an_unknown_measure() -> None:
+    schema = json.loads(export("schema", *EVIDENCE))
+    for path, bad in (("ci", [1.1]), ("measure", "hazard-ratio")):
+        data = json.loads(export("json", *EVIDENCE))
+        data["claims"][0]["evidence"][1]["effects"][1][path] = bad
+        try:
+            jsonschema.validate(data, schema)
+        except jsonschema.ValidationError:
+            pass
+        else:
+            raise AssertionError(f"the schema accepted {path} = {bad!r}")
 
 
 def test_schema_rejects_a_broken_export() -> None:

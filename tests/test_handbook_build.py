@@ -103,7 +103,7 @@ def test_invalid_claims_fail_a_strict_build(tmp_path: Path) -> None:
     config = fixture_site(tmp_path, "grade-errors")
     result = build(config, tmp_path / "out")
     assert result.returncode == 1
-    assert "high-no-rct.md:7:1: claim.certainty-unsupported" in result.stderr
+    assert "high-no-rct.md:11:1: claim.certainty-unsupported" in result.stderr
     assert build(config, tmp_path / "lax", strict=False).returncode == 0
 
 

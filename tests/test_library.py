@@ -63,14 +63,14 @@ def test_grade_rules() -> None:
     by_file = {(Path(p.path).stem, p.code) for p in lib.problems if p.code.startswith("claim.")}
     assert by_file == {
         ("high-no-rct", "claim.certainty-unsupported"),
-        ("moderate-no-control", "claim.certainty-unsupported"),
+        ("moderate-no-control", "claim.certainty-mismatch"),
         ("supported-no-support", "claim.verdict-unsupported"),
         ("contradicted-no-contra", "claim.verdict-unsupported"),
         ("supported-very-low", "claim.verdict-certainty-mismatch"),
     }
     high = FIXTURES / "grade-errors" / "claims" / "high-no-rct.md"
     (problem,) = [p for p in lib.problems if p.path == str(high)]
-    assert problem.line == line_containing(high, "certainty: high")
+    assert problem.line == line_containing(high, "starting_level: high")
     assert "moderate-ok" in lib.claims
 
 

@@ -121,7 +121,8 @@ def test_claim_helpers() -> None:
         }
     )
     assert claim.cited_keys == ("a", "b")
-    assert claim.participants == 15
+    # The same study cited twice is one study: distinct participants, not a sum of items.
+    assert claim.participants == 10
     assert not claim.is_withdrawn
 
 

@@ -10,11 +10,23 @@ import needling_facts as nf
 
 # Modules whose public names make up the package's API, and names they export for the
 # package's own use only.
-FACADE_MODULES = ("models", "library", "problems", "citation_syntax", "loading")
+FACADE_MODULES = (
+    "models",
+    "library",
+    "problems",
+    "citation_syntax",
+    "loading",
+    "effects",
+    "risk_of_bias",
+    "grading",
+    "totals",
+)
 INTERNAL = {
     "CLAIM_ID_PATTERN",
     "CONTROLLED_DESIGNS",
     "RANDOMISED_DESIGNS",
+    "REVIEW_DESIGNS",
+    "judgement_label",
     "replace_citations",
     "bundled_paths",
     "load_from",

@@ -18,6 +18,16 @@ DATA_VERSION = "2026.11.24"
 
 if TYPE_CHECKING:
     from .citation_syntax import Citation, CitationItem, find_citations
+    from .effects import EffectEstimate, Favours, Measure, PValue
+    from .grading import (
+        Concern,
+        DomainRating,
+        GradeProfile,
+        GradeResult,
+        GradeStep,
+        StartingLevel,
+        Upgrade,
+    )
     from .library import Library, UnknownClaimError, UnknownReferenceError
     from .loading import load
     from .models import (
@@ -41,6 +51,8 @@ if TYPE_CHECKING:
         Verdict,
     )
     from .problems import CODES, CodeInfo, Problem, Severity
+    from .risk_of_bias import BiasLevel, DomainJudgement, JudgedFrom, Judgement, RiskOfBias, RobTool
+    from .totals import EvidenceTotals, evidence_totals
 
 _LAZY: dict[str, str] = {
     "load": "loading",
@@ -77,38 +89,75 @@ _LAZY: dict[str, str] = {
         ),
         "models",
     ),
+    **dict.fromkeys(("EffectEstimate", "Favours", "Measure", "PValue"), "effects"),
+    **dict.fromkeys(
+        ("BiasLevel", "DomainJudgement", "JudgedFrom", "Judgement", "RiskOfBias", "RobTool"),
+        "risk_of_bias",
+    ),
+    **dict.fromkeys(
+        (
+            "Concern",
+            "DomainRating",
+            "GradeProfile",
+            "GradeResult",
+            "GradeStep",
+            "StartingLevel",
+            "Upgrade",
+        ),
+        "grading",
+    ),
+    **dict.fromkeys(("EvidenceTotals", "evidence_totals"), "totals"),
 }
 
 __all__ = [
     "CODES",
     "DATA_VERSION",
     "AnyClaim",
+    "BiasLevel",
     "Certainty",
     "Citation",
     "CitationItem",
     "Claim",
     "ClaimStatus",
     "CodeInfo",
+    "Concern",
+    "DomainJudgement",
+    "DomainRating",
+    "EffectEstimate",
     "Evidence",
+    "EvidenceTotals",
+    "Favours",
     "GeneralClaim",
+    "GradeProfile",
+    "GradeResult",
+    "GradeStep",
+    "JudgedFrom",
+    "Judgement",
     "Library",
     "Location",
+    "Measure",
     "NumberRange",
     "Outcome",
+    "PValue",
     "Person",
     "Problem",
     "Protocol",
     "Reference",
+    "RiskOfBias",
+    "RobTool",
     "ScarClaim",
     "ScarType",
     "Severity",
     "SkinType",
     "Stance",
+    "StartingLevel",
     "StudyDesign",
     "UnknownClaimError",
     "UnknownReferenceError",
+    "Upgrade",
     "Verdict",
     "__version__",
+    "evidence_totals",
     "find_citations",
     "load",
 ]

@@ -6,15 +6,8 @@ import difflib
 from collections.abc import Iterable, Mapping
 
 from .claim_files import ClaimFile
-from .models import (
-    CONTROLLED_DESIGNS,
-    RANDOMISED_DESIGNS,
-    Certainty,
-    Claim,
-    Reference,
-    Stance,
-    Verdict,
-)
+from .evidence_checks import evidence_problems, grade_problems, inconsistent_designs
+from .models import Certainty, Claim, Reference, Stance, Verdict
 from .problems import Problem
 
 __all__ = ["check_library"]
@@ -26,7 +19,8 @@ def check_library(
     problems: list[Problem] = []
     used: set[str] = set()
     first_file_of_id: dict[str, str] = {}
-    for file in claim_files:
+    files = list(claim_files)
+    for file in files:
         if file.claim_id in first_file_of_id:
             problems.append(
                 Problem(
@@ -42,7 +36,10 @@ def check_library(
             first_file_of_id[file.claim_id] = file.path
         problems.extend(_citation_problems(file, references, used))
         if file.claim is not None:
-            problems.extend(_grade_problems(file, file.claim))
+            problems.extend(_verdict_problems(file, file.claim))
+            problems.extend(grade_problems(file, file.claim))
+            problems.extend(evidence_problems(file, file.claim))
+    problems.extend(inconsistent_designs(files))
     for key, reference in references.items():
         if key not in used and reference.source is not None:
             problems.append(
@@ -100,26 +97,9 @@ def _citation_problems(
     return problems
 
 
-def _grade_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
+def _verdict_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
     problems: list[Problem] = []
-    supporting = {item.design for item in claim.evidence if item.stance is Stance.SUPPORTS}
     stances = {item.stance for item in claim.evidence}
-    allowed = (
-        (Certainty.HIGH, RANDOMISED_DESIGNS),
-        (Certainty.MODERATE, CONTROLLED_DESIGNS),
-    )
-    for grade, designs in allowed:
-        if claim.certainty is grade and not supporting & designs:
-            names = ", ".join(sorted(d.value for d in designs))
-            problems.append(
-                Problem(
-                    file.path,
-                    file.line_of("certainty"),
-                    1,
-                    "claim.certainty-unsupported",
-                    f"certainty {grade.value!r} needs a supporting evidence item of design {names}",
-                )
-            )
     needs = {
         Verdict.SUPPORTED: Stance.SUPPORTS,
         Verdict.PARTLY_SUPPORTED: Stance.SUPPORTS,

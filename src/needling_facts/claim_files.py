@@ -284,7 +284,8 @@ def _problem_from_error(detail: Any, data: dict[str, Any], out: ClaimFile) -> Pr
             "claim.invalid-value",
             f"outcome {data.get('outcome')!r} is not one of: {_outcomes()}",
         )
-    return Problem(out.path, line, 1, "claim.invalid-value", f"{where}: {detail['msg']}")
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    return Problem(out.path, line, 1, "claim.invalid-value", f"{where}: {message}")
 
 
 def _outcomes() -> str:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .csl import to_csl_json
+from .grading import Certainty
 from .library import Library
 from .models import Claim, GeneralClaim, Reference, ScarClaim, Verdict
 
@@ -26,8 +27,12 @@ __all__ = [
 SOURCE_ARTICLE = "What is Microneedling and How Does it Improve Your Skin?"
 """The popular article whose claims the library reviews."""
 
-SCHEMA_VERSION = "1.0"
-"""Version of the export format; bumped on any incompatible change to `LibraryExport`."""
+SCHEMA_VERSION = "2.0"
+"""Version of the export format; bumped on any incompatible change to `LibraryExport`.
+
+2.0: effect estimates, risk of bias and `includes` on evidence items; a GRADE profile per
+claim with the certainty it computes; distinct study and participant totals.
+"""
 
 
 class ExportedReference(Reference):
@@ -35,14 +40,44 @@ class ExportedReference(Reference):
     """Ids of the claims whose evidence cites this reference."""
 
 
-class ExportedScarClaim(ScarClaim):
-    references: tuple[Reference, ...] = ()
-    """The references the evidence items cite, resolved, in order of first citation."""
+class ExportedTotals(BaseModel):
+    """Distinct studies and participants, each primary study counted once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    studies: int
+    participants: int
+    references: int
+    nested: tuple[str, ...] = ()
+    """Cited primary studies counted through a cited review that includes them."""
+    unreported: tuple[str, ...] = ()
+    """Independent sources without a participant count (``participants`` is a lower bound)."""
 
 
-class ExportedGeneralClaim(GeneralClaim):
+class ComputedGrade(BaseModel):
+    """The certainty the claim's GRADE profile computes, and how."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    certainty: Certainty
+    explanation: str
+    """E.g. ``start high, -1 risk of bias (serious), -2 imprecision (very serious)``."""
+
+
+class _Derived(BaseModel):
     references: tuple[Reference, ...] = ()
     """The references the evidence items cite, resolved, in order of first citation."""
+    evidence_totals: ExportedTotals
+    computed_grade: ComputedGrade | None = None
+    """Absent when the claim has no GRADE profile."""
+
+
+class ExportedScarClaim(_Derived, ScarClaim):
+    pass
+
+
+class ExportedGeneralClaim(_Derived, GeneralClaim):
+    pass
 
 
 class LibraryExport(BaseModel):
@@ -50,7 +85,7 @@ class LibraryExport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="needling-facts library")
 
-    schema_version: Literal["1.0"] = "1.0"
+    schema_version: Literal["2.0"] = "2.0"
     data_version: str
     package_version: str
     claims: tuple[
@@ -62,6 +97,20 @@ class LibraryExport(BaseModel):
 def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
     data = claim.model_dump(exclude={"source"})
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
+    totals = claim.totals
+    data["evidence_totals"] = {
+        "studies": totals.studies,
+        "participants": totals.participants,
+        "references": totals.references,
+        "nested": totals.nested,
+        "unreported": totals.unreported,
+    }
+    if claim.grade is not None:
+        result = claim.grade.compute()
+        data["computed_grade"] = {
+            "certainty": result.certainty,
+            "explanation": result.explanation,
+        }
     if isinstance(claim, ScarClaim):
         return ExportedScarClaim.model_validate(data)
     return ExportedGeneralClaim.model_validate(data)
@@ -163,10 +212,17 @@ def claim_jsonld(claim: Claim, references: Mapping[str, Reference]) -> dict[str,
             "bestRating": 4,
             "worstRating": 1,
             "alternateName": claim.verdict.label,
-            "ratingExplanation": f"Certainty of the evidence: {claim.certainty.label}.",
+            "ratingExplanation": _rating_explanation(claim),
         },
         "citation": [reference_jsonld(references[k]) for k in claim.cited_keys if k in references],
     }
+
+
+def _rating_explanation(claim: Claim) -> str:
+    text = f"Certainty of the evidence: {claim.certainty.label}"
+    if claim.grade is not None:
+        text += f" (GRADE: {claim.grade.compute().explanation})"
+    return text + "."
 
 
 def export_jsonld(library: Library) -> str:

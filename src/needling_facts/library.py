@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from .models import Certainty, Claim, Evidence, Outcome, Reference, Verdict
 from .problems import Problem, Severity
+from .totals import EvidenceTotals, evidence_totals
 
 __all__ = ["Library", "UnknownClaimError", "UnknownReferenceError"]
 
@@ -104,6 +105,14 @@ class Library:
         """The references a claim's evidence cites, in order of first citation."""
         found = claim if isinstance(claim, Claim) else self.claim(claim)
         return tuple(self.references[k] for k in found.cited_keys if k in self.references)
+
+    def totals(self, claim: Claim | str | None = None) -> EvidenceTotals:
+        """Distinct studies and participants behind one claim, or (no argument) behind every
+        active claim together: a study cited by several claims, or inside a cited review that
+        `includes` it, is counted once."""
+        if claim is not None:
+            return (claim if isinstance(claim, Claim) else self.claim(claim)).totals
+        return evidence_totals(item for found in self.filter() for item in found.evidence)
 
     def citing_claims(self, key: str) -> tuple[Claim, ...]:
         """The claims whose evidence cites the reference ``key``."""

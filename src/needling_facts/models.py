@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -14,10 +14,14 @@ from .effects import EffectEstimate
 from .grading import Certainty, GradeProfile
 from .risk_of_bias import RiskOfBias
 
+if TYPE_CHECKING:
+    from .totals import EvidenceTotals
+
 __all__ = [
     "CLAIM_ID_PATTERN",
     "CONTROLLED_DESIGNS",
     "RANDOMISED_DESIGNS",
+    "REVIEW_DESIGNS",
     "AnyClaim",
     "Certainty",
     "Claim",
@@ -129,6 +133,9 @@ RANDOMISED_DESIGNS = frozenset(
 
 CONTROLLED_DESIGNS = RANDOMISED_DESIGNS | {StudyDesign.NON_RANDOMISED_TRIAL}
 """Designs that can carry a "moderate" certainty grade."""
+
+REVIEW_DESIGNS = frozenset({StudyDesign.META_ANALYSIS, StudyDesign.SYSTEMATIC_REVIEW})
+"""Designs that may list the cited primary studies they include."""
 
 
 class Stance(StrEnum):
@@ -313,10 +320,17 @@ class Claim(_Frozen):
         return tuple(dict.fromkeys(item.ref for item in self.evidence))
 
     @property
+    def totals(self) -> EvidenceTotals:
+        """Distinct studies and participants, each primary study counted once."""
+        from .totals import evidence_totals  # totals builds on these models
+
+        return evidence_totals(self.evidence)
+
+    @property
     def participants(self) -> int:
-        """Participants summed over evidence items that report them (an upper bound: trials
-        inside a meta-analysis may be counted twice)."""
-        return sum(item.participants or 0 for item in self.evidence)
+        """Distinct participants in the studies that weigh in (supports or contradicts): a
+        primary study inside a cited review that `includes` it is not counted again."""
+        return self.totals.participants
 
 
 class ScarClaim(Claim):

@@ -162,9 +162,63 @@ CODES: dict[str, CodeInfo] = _codes(
     CodeInfo(
         "claim.certainty-unsupported",
         E,
-        "The certainty grade is higher than the supporting evidence's designs allow "
-        "(see the method page).",
-        "certainty: high with only case series",
+        "The GRADE profile starts `high`, but no supporting or contradicting item is randomised "
+        "(RCT, split-face RCT, systematic review or meta-analysis); observational evidence "
+        "starts `low`.",
+        "starting_level: high with only case series",
+    ),
+    CodeInfo(
+        "claim.missing-grade",
+        E,
+        "An active claim has no `grade` profile to compute its certainty from.",
+        "certainty: low with no grade block",
+    ),
+    CodeInfo(
+        "claim.certainty-mismatch",
+        E,
+        "The stated certainty differs from the one the GRADE profile computes; the message "
+        "shows the computation.",
+        "certainty: low with a profile starting high and no downgrades",
+    ),
+    CodeInfo(
+        "claim.wording-too-strong",
+        W,
+        "The statement sounds surer than its certainty allows (moderate: probably/likely; low: "
+        "may; very low: very uncertain; see the method page for the phrases).",
+        "statement: Microneedling improves scars. with certainty: low",
+    ),
+    CodeInfo(
+        "claim.overlapping-reviews",
+        W,
+        "Two reviews cited by one claim include the same primary study; totals count it once, "
+        "but the reviews are not independent.",
+        "two meta-analyses both with includes: [Alam2014]",
+    ),
+    CodeInfo(
+        "evidence.missing-risk-of-bias",
+        E,
+        "A trial (RCT, split-face RCT, non-randomised trial) that supports or contradicts the "
+        "claim has no `risk_of_bias` record (`tool: not-assessed` with a reason is allowed).",
+        "design: rct, stance: supports, no risk_of_bias",
+    ),
+    CodeInfo(
+        "evidence.unknown-include",
+        E,
+        "A review's `includes` names a key that is not cited by the same claim's evidence.",
+        "includes: [Nobody2020]",
+    ),
+    CodeInfo(
+        "evidence.includes-not-review",
+        E,
+        "`includes` is set on an item that is not a meta-analysis or systematic review.",
+        "design: rct with includes: [Other2019]",
+    ),
+    CodeInfo(
+        "ref.inconsistent-design",
+        E,
+        "One reference is cited with different designs or participant counts in different "
+        "places; a study is described the same way everywhere.",
+        "AbdelHay2016 as rct with 30 participants in one claim, as case-series in another",
     ),
     CodeInfo(
         "claim.verdict-unsupported",

@@ -1,0 +1,78 @@
+"""Distinct study and participant totals: each primary study counted once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import needling_facts as nf
+from needling_facts.models import Evidence
+from needling_facts.totals import evidence_totals
+
+from .conftest import FIXTURES
+
+
+def _item(ref: str, design: str, n: int | None, **more: Any) -> Evidence:
+    data: dict[str, Any] = {"ref": ref, "design": design, "finding": "f", "stance": "supports"}
+    if n is not None:
+        data["participants"] = n
+    return Evidence.model_validate({**data, **more})
+
+
+def test_a_review_stands_for_the_cited_trials_it_includes() -> None:
+    lib = nf.load(
+        bib=FIXTURES / "evidence" / "references.bib",
+        claims_dir=FIXTURES / "evidence" / "claims",
+    )
+    claim = lib.claim("acne-scars")
+    totals = claim.totals
+    # Review2022 (300, includes Trial2020 and Trial2021) + Series2019 (25); the naive sum
+    # of every item would be 300 + 40 + 60 + 25 = 425.
+    assert (totals.studies, totals.participants, totals.references) == (2, 325, 4)
+    assert totals.nested == ("Trial2020", "Trial2021")
+    assert claim.participants == 325
+    assert lib.totals("acne-scars") == totals
+    assert lib.totals() == totals
+    assert totals.describe() == "2 studies, 325 participants"
+
+
+def test_overlapping_reviews_never_double_count() -> None:
+    totals = evidence_totals(
+        [
+            _item("A", "meta-analysis", 300, includes=["T1", "T2"]),
+            _item("B", "systematic-review", 200, includes=["T2", "T3"]),
+            _item("T1", "rct", 40),
+            _item("T2", "rct", 60),
+            _item("T3", "rct", 30),
+            _item("S", "case-series", 25),
+        ]
+    )
+    # A keeps 300; B gives up T2's 60; T1-T3 are inside the reviews; S adds 25.
+    assert (totals.studies, totals.participants) == (3, 300 + 140 + 25)
+    assert totals.nested == ("T1", "T2", "T3")
+
+
+def test_mentions_repeats_and_missing_counts() -> None:
+    totals = evidence_totals(
+        [
+            _item("T1", "rct", 40),
+            _item("T1", "rct", 40),
+            _item("Big", "review", 1845, stance="mentions"),
+            _item("R", "meta-analysis", None, includes=["T1"]),
+            _item("C", "cohort", None),
+        ]
+    )
+    # A review without a count does not hide its trials; a mention is not evidence weighed.
+    assert (totals.studies, totals.participants) == (3, 40)
+    assert totals.unreported == ("R", "C")
+    assert totals.describe() == "3 studies, at least 40 participants"
+
+
+def test_a_review_inside_another_review_is_counted_through_it() -> None:
+    totals = evidence_totals(
+        [
+            _item("Umbrella", "systematic-review", 500, includes=["Inner", "T1"]),
+            _item("Inner", "meta-analysis", 200, includes=["T1"]),
+            _item("T1", "rct", 40),
+        ]
+    )
+    assert (totals.studies, totals.participants) == (1, 500)
