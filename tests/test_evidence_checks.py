@@ -8,9 +8,9 @@ import pytest
 
 import needling_facts as nf
 from needling_facts.grading import Certainty
-from needling_facts.wording import hedge_level, required_hedges, wording_too_strong
+from needling_facts.wording import HEDGES, hedge_level, required_hedges, wording_too_strong
 
-from .conftest import FIXTURES, line_containing
+from .conftest import FIXTURES, REPO, line_containing
 
 CASE = FIXTURES / "evidence-checks"
 CLAIMS = CASE / "claims"
@@ -100,3 +100,11 @@ def test_weaker_wording_is_never_too_strong() -> None:
     assert not wording_too_strong("It helps.", Certainty.HIGH)
     assert required_hedges(Certainty.VERY_LOW)[0] == "very uncertain"
     assert "may" not in required_hedges(Certainty.VERY_LOW)
+
+
+def test_method_page_documents_every_phrase_the_check_knows() -> None:
+    method = (REPO / "docs" / "method.md").read_text(encoding="utf-8")
+    section = method.split("### Wording that matches the certainty")[1].split("\n## ")[0]
+    for phrases in HEDGES.values():
+        for phrase in phrases:
+            assert f'"{phrase}"' in section, phrase

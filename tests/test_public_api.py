@@ -26,6 +26,8 @@ INTERNAL = {
     "CONTROLLED_DESIGNS",
     "RANDOMISED_DESIGNS",
     "REVIEW_DESIGNS",
+    "ROB2_DOMAINS",
+    "ROBINS_I_DOMAINS",
     "judgement_label",
     "replace_citations",
     "bundled_paths",

@@ -118,7 +118,18 @@ protocol:         # as the studies report them; a number or a range like 3-6 (op
   sessions:
   interval_weeks:
   needle_depth_mm:
-certainty:        # GRADE: high | moderate | low | very-low
+certainty:        # GRADE: high | moderate | low | very-low; must equal what `grade` computes
+grade:            # GRADE profile: start high (randomised) or low (observational), then rate
+                  # each domain none | serious (-1) | very-serious (-2), with a reason
+  judged_from:    # abstract | full-text | mixed
+  starting_level: # high | low
+  risk_of_bias:     {{concern: , reason: }}
+  inconsistency:    {{concern: , reason: }}
+  indirectness:     {{concern: , reason: }}
+  imprecision:      {{concern: , reason: }}
+  publication_bias: {{concern: , reason: }}
+  # large_effect: {{levels: 1, reason: }}  # upgrades (observational evidence): large_effect
+                                         # (1 or 2), dose_response, plausible_confounding
 verdict:          # on the article's wording: supported | partly-supported |
                   # not-supported | contradicted
 evidence:         # one item per study; `ref` is a key in references.bib
@@ -130,6 +141,24 @@ evidence:         # one item per study; `ref` is a key in references.bib
     finding:      # what the study found, with its numbers
     stance:       # supports | contradicts | mentions
     locator:      # e.g. Abstract, Table 2, p. 149 (optional)
+    # includes: []  # meta-analysis / systematic review only: cited keys of the primary
+                    # studies it includes (each study is then counted once)
+    # effects:      # effect estimates as reported (optional, several allowed)
+    #   - comparison: microneedling vs untreated half-face
+    #     outcome: Goodman and Baron grade
+    #     measure: mean-difference  # standardised-mean-difference | odds-ratio | risk-ratio |
+    #                               # risk-difference | proportion | percent-change | p-value-only
+    #     value: -1.2
+    #     ci: [-1.9, -0.5]          # exactly two numbers
+    #     p: "<0.001"
+    #     locator: Table 2
+    # risk_of_bias:  # required for rct / split-face-rct / non-randomised-trial that
+    #                # supports or contradicts; tool: not-assessed with a reason is allowed
+    #   tool: rob2   # rob2 | robins-i | amstar2 | not-assessed
+    #   judged_from: abstract
+    #   domains:
+    #     - {{domain: randomisation, judgement: some-concerns, reason: "..."}}
+    #   overall: some-concerns
 caveats: []       # limits of the evidence
 contraindications: []
 last_reviewed: {today}

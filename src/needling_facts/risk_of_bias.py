@@ -10,6 +10,8 @@ from pydantic import Field, field_validator, model_validator
 from ._frozen import Frozen
 
 __all__ = [
+    "ROB2_DOMAINS",
+    "ROBINS_I_DOMAINS",
     "BiasLevel",
     "DomainJudgement",
     "JudgedFrom",

@@ -13,7 +13,9 @@ from ..exports import claim_jsonld, script_tag
 from ..library import Library
 from ..models import Claim, Outcome, Reference, ScarClaim
 from .citations import key_slug
+from .evidence_sections import claim_detail_sections, claim_summary_section  # issue 9
 from .markup import badge, cell, esc, reference_links
+from .rob import reference_risk_of_bias  # issue 9
 
 __all__ = [
     "BACKLINKS_MARKER",
@@ -131,6 +133,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
         "</div>",
         "</div>",
         "",
+        *claim_summary_section(claim, references),  # issue 9: summary of findings
         "## Evidence",
         "",
     ]
@@ -147,6 +150,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
             )
     else:
         lines.append("No clinical study was found for this claim.")
+    lines += claim_detail_sections(claim, references)  # issue 9: forest plot, risk of bias
     lines += ["", "## What the studies show", "", _escape_prose(claim.body).strip(), ""]
     for heading, items in (
         ("Caveats", claim.caveats),
@@ -230,6 +234,7 @@ def bibliography_page(library: Library, formatted: Mapping[str, FormattedReferen
             f'<div class="nf-ref" id="ref-{key_slug(key)}" markdown>',
             f'<p>{shown} {reference_links(reference)} <code class="nf-key">{esc(key)}</code></p>',
             f'<p class="nf-cited-by">{BACKLINKS_MARKER.format(key=esc(key))}</p>',
+            reference_risk_of_bias(library, key),  # issue 9: its judgements, shown once
             "</div>",
             "",
         ]

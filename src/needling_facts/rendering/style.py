@@ -1,5 +1,7 @@
 """The handbook's stylesheet, shipped with the plugin so a site needs no extra files."""
 
+from .grade_style import GRADE_STYLESHEET
+
 STYLESHEET = """
 .nf-badge { display: inline-block; padding: .1em .55em; border-radius: 1em; font-size: .75em;
   font-weight: 600; line-height: 1.6; white-space: nowrap; color: #fff; background: #6b7280; }
@@ -38,3 +40,5 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
 .nf-evidence-map .nf-map-axis { font-weight: 600; }
 .nf-evidence-map a:hover text { text-decoration: underline; }
 """
+
+STYLESHEET += GRADE_STYLESHEET  # issue 9: summary of findings, forest plot, risk of bias
