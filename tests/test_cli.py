@@ -136,3 +136,19 @@ def test_module_entry_point_and_console_script() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("checked ")
     assert Path(sys.executable).with_name("needling-facts").exists()
+
+
+def test_show_prints_the_grade_computation_totals_and_effects() -> None:
+    evidence = FIXTURES / "evidence"
+    code, out = run(
+        "show",
+        "acne-scars",
+        "--bib",
+        str(evidence / "references.bib"),
+        "--claims",
+        str(evidence / "claims"),
+    )
+    assert code == 0
+    assert "GRADE:      start high, -1 risk of bias (serious), -1 imprecision (serious)" in out
+    assert "studies:    2 studies, 325 participants" in out
+    assert "effect: odds ratio 2.5 (95% CI 1.1 to 5.7) (improvement by one grade or more)" in out

@@ -202,3 +202,16 @@ def test_claim_page_places_the_sections(lib: nf.Library) -> None:
     assert "## Summary of findings" in plain
     assert "## Effect estimates" not in plain
     assert "## Risk of bias" not in plain
+
+
+def test_long_labels_wrap_onto_two_lines_and_keep_the_full_text_in_the_tooltip() -> None:
+    label = "Study 2020 \u00b7 " + " ".join(["quantitative global scarring grade"] * 4)
+    svg = forest_svg(Measure.MEAN_DIFFERENCE, [ForestRow(label, 1.0, 0.5, 1.5)], "t", "t")
+    lines = re.findall(r'class="nf-forest-label">([^<]+)<', svg)
+    assert len(lines) == 2
+    assert all(len(line) <= 53 for line in lines)
+    assert lines[1].endswith("\u2026")
+    assert f"<title>{label}: 1 [0.5, 1.5] </title>" in svg
+    short = forest_svg(Measure.MEAN_DIFFERENCE, [ForestRow("A", 1.0, 0.5, 1.5)], "t", "t")
+    taller = int(svg.split('viewBox="0 0 360 ')[1].split('"')[0])
+    assert taller == int(short.split('viewBox="0 0 360 ')[1].split('"')[0]) + 15

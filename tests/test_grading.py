@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from needling_facts.effects import EffectEstimate, Measure, PValue
@@ -223,3 +225,30 @@ def test_only_large_effect_may_upgrade_two_levels() -> None:
         _profile(large_effect={"levels": 3, "reason": "r"})
     with pytest.raises(ValidationError):
         _profile(imprecision={"concern": "some", "reason": "r"})
+
+
+_CONCERNS = st.sampled_from(["none", "serious", "very-serious"])
+
+
+@given(
+    start=st.sampled_from(["high", "low"]),
+    concerns=st.lists(_CONCERNS, min_size=5, max_size=5),
+    large=st.sampled_from([0, 1, 2]),
+)
+def test_computed_certainty_follows_the_formula(
+    start: str, concerns: list[str], large: int
+) -> None:
+    names = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+    change: dict[str, Any] = {
+        name: {"concern": concern, "reason": "r"}
+        for name, concern in zip(names, concerns, strict=True)
+    }
+    if large:
+        change["large_effect"] = {"levels": large, "reason": "r"}
+    result = _profile(starting_level=start, **change).compute()
+    score = (4 if start == "high" else 2) + large
+    score -= sum({"none": 0, "serious": 1, "very-serious": 2}[c] for c in concerns)
+    assert result.unclamped == score
+    assert result.certainty.rank == max(1, min(4, score))
+    assert result.explanation.startswith(f"start {start}")
+    assert result.explanation.count("very serious") == concerns.count("very-serious")

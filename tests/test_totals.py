@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import needling_facts as nf
 from needling_facts.models import Evidence
 from needling_facts.totals import evidence_totals
@@ -76,3 +79,32 @@ def test_a_review_inside_another_review_is_counted_through_it() -> None:
         ]
     )
     assert (totals.studies, totals.participants) == (1, 500)
+
+
+_KEYS = st.sampled_from(["T1", "T2", "T3", "T4", "T5"])
+
+
+@st.composite
+def _bodies(draw: st.DrawFn) -> list[Evidence]:
+    primaries = {
+        key: draw(st.one_of(st.none(), st.integers(1, 500)))
+        for key in draw(st.sets(_KEYS, min_size=1))
+    }
+    items = [_item(key, "rct", n) for key, n in primaries.items()]
+    for name in draw(st.sets(st.sampled_from(["R1", "R2"]))):
+        includes = sorted(draw(st.sets(st.sampled_from(sorted(primaries)))))
+        size = draw(st.one_of(st.none(), st.integers(1, 3000)))
+        items.append(_item(name, "meta-analysis", size, includes=includes))
+    return items
+
+
+@given(_bodies())
+def test_totals_never_exceed_the_naive_sum_and_count_each_key_once(items: list[Evidence]) -> None:
+    totals = evidence_totals(items)
+    assert totals.participants <= sum(item.participants or 0 for item in items)
+    assert totals.references == len({item.ref for item in items})
+    assert totals.studies <= totals.references
+    assert set(totals.nested) <= {key for item in items for key in item.includes}
+    if not any(item.includes for item in items):
+        assert totals.participants == sum(item.participants or 0 for item in items)
+        assert totals.nested == ()

@@ -285,6 +285,8 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         "",
         f"outcome:    {claim.outcome.label}",
         f"certainty:  {claim.certainty.label}",
+        *([f"GRADE:      {claim.grade.compute().explanation}"] if claim.grade else []),
+        f"studies:    {claim.totals.describe()} (each primary study once)",
         f"verdict:    {claim.verdict.label}"
         + (" (on the article's wording)" if claim.in_article else ""),
         (
@@ -299,6 +301,7 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         n = f", n={item.participants}" if item.participants else ""
         lines.append(f"  - [{item.ref}] {item.design.label}{n}, {item.stance.value}")
         lines.append(f"    {item.finding}")
+        lines += [f"    effect: {effect.describe()} ({effect.outcome})" for effect in item.effects]
     if references:
         lines += ["", "references:"]
         for ref in references:

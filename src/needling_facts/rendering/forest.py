@@ -8,6 +8,7 @@ Text labels, no JavaScript.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ WIDTH = 360
 _SIDE = 8
 _PLOT_RIGHT = 222
 _ROW = 46
+_LINE = 15
 _TOP = 6
 _AXIS = 44
 _LABEL_CHARS = 53
@@ -92,8 +94,17 @@ class _Scale:
         return [round(first + i * step, 10) for i in range(count)]
 
 
-def _fit(text: str) -> str:
-    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "\u2026"
+def _label_lines(text: str) -> list[str]:
+    """The label on at most two lines (phones show no tooltips), the second cut if need be."""
+    lines = textwrap.wrap(text, _LABEL_CHARS) or [""]
+    if len(lines) > 2:
+        rest = " ".join(lines[1:])
+        lines = [lines[0], rest[: _LABEL_CHARS - 1].rstrip() + "\u2026"]
+    return lines
+
+
+def _row_height(row: ForestRow) -> int:
+    return _ROW + _LINE * (len(_label_lines(row.label)) - 1)
 
 
 def forest_svg(measure: Measure, rows: list[ForestRow], title: str, svg_id: str) -> str:
@@ -103,8 +114,8 @@ def forest_svg(measure: Measure, rows: list[ForestRow], title: str, svg_id: str)
     if no_effect is not None:
         values.append(no_effect)
     scale = _Scale(values, log=measure.is_ratio)
-    height = _TOP + _ROW * len(rows) + _AXIS
-    bottom = _TOP + _ROW * len(rows)
+    bottom = _TOP + sum(_row_height(row) for row in rows)
+    height = bottom + _AXIS
     axis = measure.label + (" (log scale)" if measure.is_ratio else "")
     title_id = f"{svg_id}-title"
     parts = [
@@ -112,15 +123,16 @@ def forest_svg(measure: Measure, rows: list[ForestRow], title: str, svg_id: str)
         f'viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="{title_id}">',
         f'<title id="{title_id}">{esc(title)}: {esc(axis)}</title>',
     ]
-    for index, row in enumerate(rows):
-        top = _TOP + _ROW * index
-        y = top + 31
+    top = _TOP
+    for row in rows:
+        labels = _label_lines(row.label)
+        y = top + 31 + _LINE * (len(labels) - 1)
         if no_effect is not None:
             # Below each label, so the dashed line never crosses text.
             x = scale.x(no_effect)
             parts.append(
-                f'<line class="nf-forest-null" x1="{x:.1f}" y1="{top + 20}" x2="{x:.1f}" '
-                f'y2="{top + _ROW}" stroke="currentColor" stroke-dasharray="3 3" '
+                f'<line class="nf-forest-null" x1="{x:.1f}" y1="{y - 11}" x2="{x:.1f}" '
+                f'y2="{top + _row_height(row)}" stroke="currentColor" stroke-dasharray="3 3" '
                 'stroke-opacity="0.6"/>'
             )
         x_low, x_high, x_value = scale.x(row.low), scale.x(row.high), scale.x(row.value)
@@ -128,8 +140,11 @@ def forest_svg(measure: Measure, rows: list[ForestRow], title: str, svg_id: str)
         parts += [
             "<g>",
             f"<title>{esc(row.label)}: {esc(interval)} {esc(row.note)}</title>",
-            f'<text x="{_SIDE}" y="{top + 14}" class="nf-forest-label">'
-            f"{esc(_fit(row.label))}</text>",
+            *(
+                f'<text x="{_SIDE}" y="{top + 14 + _LINE * n}" class="nf-forest-label">'
+                f"{esc(line)}</text>"
+                for n, line in enumerate(labels)
+            ),
             f'<line x1="{x_low:.1f}" y1="{y}" x2="{x_high:.1f}" y2="{y}" '
             'stroke="currentColor" stroke-width="2"/>',
             f'<rect x="{x_value - 4:.1f}" y="{y - 4}" width="8" height="8" fill="currentColor"/>',
@@ -137,6 +152,7 @@ def forest_svg(measure: Measure, rows: list[ForestRow], title: str, svg_id: str)
             f"{esc(interval)}{(' ' + esc(row.note)) if row.note else ''}</text>",
             "</g>",
         ]
+        top += _row_height(row)
     parts.append(
         f'<line x1="{_SIDE}" y1="{bottom + 2}" x2="{_PLOT_RIGHT}" y2="{bottom + 2}" '
         'stroke="currentColor"/>'
