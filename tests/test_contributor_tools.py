@@ -122,7 +122,7 @@ def test_new_claim_skeleton_guides_through_check(tmp_path: Path) -> None:
     )
     assert code == 1
     missing = {line.split("'")[1] for line in out.splitlines() if "claim.missing-field" in line}
-    assert {"title", "statement", "outcome", "article_wording", "certainty", "verdict"} <= missing
+    assert {"title", "statement", "outcome", "certainty", "verdict"} <= missing
     assert {"grade.judged_from", "grade.imprecision.concern"} <= missing
     assert run("new-claim", "pores-in-oily-skin", "--claims", str(claims))[0] == 1  # exists
     assert run("new-claim", "Bad_Id", "--claims", str(claims))[0] == 2

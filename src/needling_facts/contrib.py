@@ -109,7 +109,8 @@ outcome:          # rejuvenation | scars | pigmentation | collagen | pores | abs
                   # mechanism | comedones | procedure | safety | satisfaction
 # scar_types: []  # only for outcome scars: atrophic-acne, surgical, burn, keloid,
                   # hypertrophic, striae
-article_wording:  # the source article's own words, quoted exactly
+article_wording:  # the source article's own words, quoted exactly (delete the line if the
+                  # article does not make the claim, and use verdict: not-in-article)
 population:       # who was studied (optional)
 intervention:     # needling device, depth, sessions (optional)
 comparator:       # control, other treatment or baseline (optional)
@@ -131,7 +132,7 @@ grade:            # GRADE profile: start high (randomised) or low (observational
   # large_effect: {{levels: 1, reason: }}  # upgrades (observational evidence): large_effect
                                          # (1 or 2), dose_response, plausible_confounding
 verdict:          # on the article's wording: supported | partly-supported |
-                  # not-supported | contradicted
+                  # not-supported | contradicted | not-in-article
 evidence:         # one item per study; `ref` is a key in references.bib
   - ref:          # e.g. Alam2014
     design:       # meta-analysis | systematic-review | rct | split-face-rct |
