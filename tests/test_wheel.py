@@ -61,7 +61,10 @@ def test_wheel_installs_and_loads_bundled_data_outside_the_repository(tmp_path: 
     location = run(python, "-c", "import needling_facts as nf; print(nf.__file__)", cwd=elsewhere)
     assert location.startswith(str(venv))
     out = run(venv / "bin" / "needling-facts", "check", cwd=elsewhere)
-    assert out.splitlines()[-1].endswith(": 0 errors, 0 warnings")
+    *problems, summary = out.splitlines()
+    assert ": 0 errors," in summary
+    # The only warnings the bundled data may carry: studies cited without an unseen byline.
+    assert all(" bib.no-author warning: " in line for line in problems)
     installed = json.loads(
         run(venv / "bin" / "needling-facts", "export", "--format", "json", cwd=elsewhere)
     )
