@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
+from needling_facts.rendering.evidence_map import VERDICT_COLOURS
 
 from .conftest import FIXTURES, REPO
 from .site_builder import build, fixture_site, small_site
@@ -40,7 +41,7 @@ def test_home_has_overview_and_evidence_map(site: Path) -> None:
         assert f'href="claims/{claim.id}/"' in home
     assert home.count('class="nf-badge nf-certainty') == len(lib.claims)
     assert '<svg class="nf-evidence-map"' in home
-    assert home.count("<circle") == len(lib.claims) + 4
+    assert home.count("<circle") == len(lib.claims) + len(VERDICT_COLOURS)  # + legend
 
 
 def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path) -> None:
