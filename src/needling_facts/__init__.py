@@ -13,8 +13,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-DATA_VERSION = "2026.11.24"
-"""Version of the bundled claims and references (date of the last content change)."""
+DATA_VERSION = "2026.11.24.1"
+"""Version of the bundled claims and references: the date of the last content change, with a
+serial after a second dot when a day has more than one."""
 
 if TYPE_CHECKING:
     from .citation_syntax import Citation, CitationItem, find_citations
