@@ -66,11 +66,19 @@ def test_from_pubmed_record_to_cited_claim_in_the_built_site(
         """\
 ---
 title: Needling in test tubes
-statement: One laboratory study reported the outcome.
+statement: It is very uncertain whether needling changes cytokines; one laboratory study reported it.
 outcome: mechanism
 article_wording: "Cytokines are essential for healthy skin."
 certainty: very-low
 verdict: partly-supported
+grade:
+  judged_from: abstract
+  starting_level: low
+  risk_of_bias: {concern: none, reason: "Not judged beyond the abstract."}
+  inconsistency: {concern: none, reason: "A single study."}
+  indirectness: {concern: very-serious, reason: "Cells in a test tube, not people."}
+  imprecision: {concern: none, reason: "Not judged beyond the abstract."}
+  publication_bias: {concern: none, reason: "Not judged beyond the abstract."}
 evidence:
   - ref: Newcomer2025
     design: in-vitro
@@ -85,7 +93,9 @@ A laboratory study is the only evidence [@Newcomer2025].
     )
     code, out = cli(repo, monkeypatch, "check")
     assert code == 0, out
-    assert out.splitlines()[-1].endswith("0 errors, 0 warnings")
+    *problems, summary = out.splitlines()
+    assert ": 0 errors," in summary
+    assert all(" bib.no-author warning: " in line for line in problems)  # bundled, by title
     assert cli(repo, monkeypatch, "fmt", "--check")[0] == 0
 
     # Step 5: the built site shows both.
