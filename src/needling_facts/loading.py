@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from functools import cache
@@ -10,9 +11,11 @@ from pathlib import Path
 
 from .bibliography import ParsedBibliography, read_bibliography
 from .checks import check_library
-from .claim_files import ClaimFile, read_claim_file
+from .claim_files import MAX_FILE_SIZE, ClaimFile, read_claim_file, unreadable_claim_file
+from .errors import UnreadableFileError
 from .library import Library
 from .problems import Problem
+from .safe_read import read_regular_file
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
@@ -81,10 +84,27 @@ def load_from(bib: Path, claims_dir: Path) -> Library:
     )
 
 
+def claim_paths(claims_dir: Path) -> list[Path]:
+    """Every ``*.md`` under ``claims_dir``, sorted, without following links to folders.
+
+    Not following folder links means a link loop cannot make the walk endless; a link to a
+    file is listed (and read through). Whatever is listed is read by `read_claim_file`, which
+    turns a folder, FIFO or broken link into a problem instead of an exception or a hang.
+    """
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(claims_dir, followlinks=False):
+        base = Path(folder)
+        subfolders.sort()
+        # A folder named like a claim file is listed so that it is reported, not ignored.
+        found += [base / name for name in names if name.endswith(".md")]
+        found += [base / name for name in subfolders if name.endswith(".md")]
+    return sorted(found)
+
+
 def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]:
     if not claims_dir.is_dir():
         return [], [Problem(str(claims_dir), 1, 1, "claim.dir-not-found", "no such folder")]
-    files = [_read_claim_file_cached(path) for path in sorted(claims_dir.rglob("*.md"))]
+    files = [_read_claim_file_cached(path) for path in claim_paths(claims_dir)]
     return files, []
 
 
@@ -95,7 +115,10 @@ _claim_cache_lock = threading.Lock()
 
 
 def _read_claim_file_cached(path: Path) -> ClaimFile:
-    data = path.read_bytes()
+    try:
+        data = read_regular_file(path, MAX_FILE_SIZE)
+    except UnreadableFileError as error:
+        return unreadable_claim_file(path, error.reason)
     cache_key = (str(path), hashlib.sha256(data).hexdigest())
     with _claim_cache_lock:
         cached = _claim_cache.get(cache_key)

@@ -112,6 +112,32 @@ CODES: dict[str, CodeInfo] = _codes(
         "title: [unclosed",
     ),
     CodeInfo(
+        "claim.yaml-alias",
+        E,
+        "The front matter uses a YAML anchor or alias; claim files need none, and aliases can "
+        "expand without bound, so they are refused.",
+        "a: &x [1]\nb: *x",
+    ),
+    CodeInfo(
+        "claim.yaml-limit",
+        E,
+        "The front matter is larger than 256 KiB or nests deeper than 20 levels.",
+        "a: [[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]",
+    ),
+    CodeInfo(
+        "claim.duplicate-key",
+        E,
+        "A key is set twice in one mapping; YAML would silently keep only one value.",
+        "certainty: low\ncertainty: high",
+    ),
+    CodeInfo(
+        "claim.unreadable",
+        E,
+        "A `*.md` entry in the claims folder cannot be read as a file: a folder, FIFO, device, "
+        "broken or looping link, unreadable or over 1 MiB. It is skipped; the others are read.",
+        "a broken symbolic link acne.md",
+    ),
+    CodeInfo(
         "claim.unknown-field",
         E,
         "The front matter has a key the format does not know (often a typo).",
