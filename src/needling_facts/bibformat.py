@@ -8,8 +8,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from bibtexparser import model as bib
 
 from .bibliography import parse_bibliography
 from .problems import Problem
+from .safe_write import write_text
 
 __all__ = [
     "BLOCKING_CODES",
@@ -200,16 +199,5 @@ def format_bibliography(text: str, path: str = "<string>") -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename: never a half-written file."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write via a temporary file in the same folder and a rename (see `safe_write`)."""
+    write_text(path, text)

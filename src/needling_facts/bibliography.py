@@ -18,8 +18,10 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model as bib
 
+from .errors import UnreadableFileError
 from .models import Location, Person, Reference
 from .problems import Problem
+from .safe_read import read_regular_file
 from .text import decode_text, read_text
 
 __all__ = ["ParsedBibliography", "normalise_doi", "parse_bibliography", "read_bibliography"]
@@ -59,16 +61,10 @@ def read_bibliography(path: Path, data: bytes | None = None) -> ParsedBibliograp
     """Read a bibliography (``data``: its bytes, when the caller has read them already)."""
     display = str(path)
     try:
-        data = path.read_bytes() if data is None else data
-    except FileNotFoundError:
+        data = read_regular_file(path) if data is None else data
+    except UnreadableFileError as error:
         return ParsedBibliography(
-            display, problems=[Problem(display, 1, 1, "bib.file-not-found", "no such file")]
-        )
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return ParsedBibliography(
-            display,
-            problems=[Problem(display, 1, 1, "bib.file-not-found", f"cannot read: {reason}")],
+            display, problems=[Problem(display, 1, 1, "bib.file-not-found", error.reason)]
         )
     text, problem = read_text(data, display, "bib.not-utf8")
     parsed = parse_bibliography(text, display)

@@ -7,10 +7,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bibformat import FormatRefusedError, format_bibliography, parse_raw, write_atomically
+from .bibformat import FormatRefusedError, format_bibliography, parse_raw
 from .bibliography import parse_bibliography
+from .errors import UnreadableFileError
 from .models import CLAIM_ID_PATTERN
 from .problems import Problem, Severity
+from .safe_read import read_regular_file
+from .safe_write import write_text
 
 __all__ = ["AddResult", "FormatResult", "add_entries", "format_file", "new_claim_text"]
 
@@ -26,9 +29,10 @@ class FormatResult:
 def format_file(path: Path, *, check: bool) -> FormatResult:
     """Format one file in place (or, with ``check``, only say how it would change)."""
     result = FormatResult(path)
-    original = path.read_bytes().decode("utf-8", errors="replace")
+    data = read_regular_file(path)
+    original = data.decode("utf-8", errors="replace")
     try:
-        formatted = format_bibliography(path.read_bytes().decode("utf-8"), str(path))
+        formatted = format_bibliography(data.decode("utf-8"), str(path))
     except UnicodeDecodeError:
         formatted = None
         result.refused = [Problem(str(path), 1, 1, "bib.not-utf8", "not valid UTF-8")]
@@ -47,7 +51,7 @@ def format_file(path: Path, *, check: bool) -> FormatResult:
         )
     )
     if not check:
-        write_atomically(path, formatted)
+        write_text(path, formatted)
     return result
 
 
@@ -56,6 +60,17 @@ class AddResult:
     added: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     """Why entries were refused; when not empty, nothing was written."""
+
+
+def _read_existing(bib_path: Path) -> str:
+    """The bibliography ``add`` extends ("" for a new file); never a FIFO, never mis-decoded."""
+    if not bib_path.exists() and not bib_path.is_symlink():
+        return ""
+    data = read_regular_file(bib_path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableFileError(str(bib_path), "not valid UTF-8; not adding to it") from None
 
 
 def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> AddResult:
@@ -67,7 +82,7 @@ def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> 
             result.refused.append(str(problem))
     if not incoming.references and not result.refused:
         result.refused.append(f"{source}: no BibTeX entry found")
-    existing_text = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
+    existing_text = _read_existing(bib_path)
     existing = parse_bibliography(existing_text, str(bib_path))
     keys = {key.lower(): key for key in existing.references}
     dois = {ref.doi.lower(): key for key, ref in existing.references.items() if ref.doi}
@@ -93,7 +108,7 @@ def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> 
     target.entries.update(additions.entries)
     for comment in additions.header + additions.trailer:
         target.trailer.append(comment)
-    write_atomically(bib_path, target.render())
+    write_text(bib_path, target.render())
     result.added = list(additions.entries)
     return result
 

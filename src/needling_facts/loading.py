@@ -19,7 +19,7 @@ from .safe_read import read_regular_file
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 CLAIMS_FOLDER = "content"
 
 
@@ -36,11 +36,11 @@ def repository_paths(start: Path | None = None) -> tuple[Path, Path] | None:
 
 def bundled_paths() -> tuple[Path, Path]:
     """The data shipped with the package: in the wheel, or the checkout of an editable install."""
-    shipped = _PACKAGE_DIR / "references.bib"
+    shipped = PACKAGE_DIR / "references.bib"
     if not shipped.is_file():
         # Editable install from the src/ layout: references.bib stays at the repository root.
-        shipped = _PACKAGE_DIR.parent.parent / "references.bib"
-    return shipped, _PACKAGE_DIR / CLAIMS_FOLDER
+        shipped = PACKAGE_DIR.parent.parent / "references.bib"
+    return shipped, PACKAGE_DIR / CLAIMS_FOLDER
 
 
 _bundled_lock = threading.Lock()
@@ -62,8 +62,14 @@ def load(*, bib: str | Path | None = None, claims_dir: str | Path | None = None)
     if bib is None and claims_dir is None:
         with _bundled_lock:
             return _bundled_library()
+    for name, value in (("bib", bib), ("claims_dir", claims_dir)):
+        if value is not None and not str(value).strip():
+            raise ValueError(f"{name}: empty path (pass None for the bundled data)")
     default_bib, default_claims = bundled_paths()
-    return load_from(Path(bib or default_bib), Path(claims_dir or default_claims))
+    return load_from(
+        Path(default_bib if bib is None else bib),
+        Path(default_claims if claims_dir is None else claims_dir),
+    )
 
 
 def load_from(bib: Path, claims_dir: Path) -> Library:
@@ -72,7 +78,11 @@ def load_from(bib: Path, claims_dir: Path) -> Library:
     problems = [*parsed.problems, *folder_problems]
     for file in claim_files:
         problems.extend(file.problems)
-    problems.extend(check_library(parsed.references, claim_files))
+    checked = check_library(parsed.references, claim_files)
+    if any(p.code == "bib.file-not-found" for p in parsed.problems):
+        # Without the bibliography every cited key is "unknown": report the cause alone.
+        checked = [p for p in checked if p.code != "claim.unknown-citation"]
+    problems.extend(checked)
     claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
     return Library(
         claims=claims,
@@ -141,8 +151,8 @@ _bib_cache_lock = threading.Lock()
 
 def _read_bibliography_cached(path: Path) -> ParsedBibliography:
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular_file(path)
+    except UnreadableFileError:
         return read_bibliography(path)
     cache_key = (str(path), hashlib.sha256(data).hexdigest())
     with _bib_cache_lock:

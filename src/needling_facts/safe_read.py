@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import UnreadableFileError
 
-__all__ = ["DEFAULT_LIMIT", "read_regular_file"]
+__all__ = ["DEFAULT_LIMIT", "check_readable", "read_regular_file"]
 
 DEFAULT_LIMIT = 1 << 30
 """1 GiB: far above any real bibliography, low enough to fail fast on a runaway file."""
@@ -46,6 +46,11 @@ def _check_kind(path: Path, info: os.stat_result, limit: int) -> None:
         raise UnreadableFileError(
             str(path), f"is {info.st_size} bytes, more than the limit of {limit}"
         )
+
+
+def check_readable(path: Path) -> None:
+    """`UnreadableFileError` unless ``path`` is (a link to) a regular file."""
+    _check_kind(path, _stat(path), DEFAULT_LIMIT)
 
 
 def read_regular_file(path: Path, limit: int = DEFAULT_LIMIT) -> bytes:
