@@ -13,7 +13,7 @@ from .errors import UnreadableFileError
 from .models import CLAIM_ID_PATTERN
 from .problems import Problem, Severity
 from .safe_read import read_regular_file
-from .safe_write import write_text
+from .safe_write import locked, write_text
 
 __all__ = ["AddResult", "FormatResult", "add_entries", "format_file", "new_claim_text"]
 
@@ -27,7 +27,18 @@ class FormatResult:
 
 
 def format_file(path: Path, *, check: bool) -> FormatResult:
-    """Format one file in place (or, with ``check``, only say how it would change)."""
+    """Format one file in place (or, with ``check``, only say how it would change).
+
+    The read and the write happen under the file's edit lock, so an ``add`` running at the
+    same time is either in the text we format or waits and adds to what we wrote.
+    """
+    if check:
+        return _format(path, check=True)
+    with locked(path):
+        return _format(path, check=False)
+
+
+def _format(path: Path, *, check: bool) -> FormatResult:
     result = FormatResult(path)
     data = read_regular_file(path)
     original = data.decode("utf-8", errors="replace")
@@ -74,7 +85,16 @@ def _read_existing(bib_path: Path) -> str:
 
 
 def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> AddResult:
-    """Validate incoming BibTeX entries and insert them in canonical form, all or nothing."""
+    """Validate incoming BibTeX entries and insert them in canonical form, all or nothing.
+
+    Holds the bibliography's edit lock from the read to the write: two ``add`` runs at once
+    both land, one after the other.
+    """
+    with locked(bib_path):
+        return _add_entries(bib_path, incoming_text, source)
+
+
+def _add_entries(bib_path: Path, incoming_text: str, source: str) -> AddResult:
     result = AddResult()
     incoming = parse_bibliography(incoming_text, source)
     for problem in incoming.problems:
