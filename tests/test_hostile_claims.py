@@ -37,6 +37,8 @@ YAML_CASES = [
     ("bad-timestamp.md", "claim.invalid-yaml", "!!timestamp"),
     ("huge-int.md", "claim.invalid-yaml", "99999"),
     ("python-object.md", "claim.invalid-yaml", "!!python"),
+    ("infinite-number.md", "claim.invalid-value", ".inf"),
+    ("not-a-number.md", "claim.invalid-value", ".nan"),
 ]
 
 

@@ -107,6 +107,7 @@ def _add_entries(bib_path: Path, incoming_text: str, source: str) -> AddResult:
     keys = {key.lower(): key for key in existing.references}
     dois = {ref.doi.lower(): key for key, ref in existing.references.items() if ref.doi}
     pmids = {ref.pmid: key for key, ref in existing.references.items() if ref.pmid}
+    pmcids = {ref.pmcid: key for key, ref in existing.references.items() if ref.pmcid}
     for key, ref in incoming.references.items():
         clashes = []
         if key.lower() in keys:
@@ -115,6 +116,8 @@ def _add_entries(bib_path: Path, incoming_text: str, source: str) -> AddResult:
             clashes.append(f"DOI {ref.doi} is already in entry {dois[ref.doi.lower()]!r}")
         if ref.pmid and ref.pmid in pmids:
             clashes.append(f"PMID {ref.pmid} is already in entry {pmids[ref.pmid]!r}")
+        if ref.pmcid and ref.pmcid in pmcids:
+            clashes.append(f"PMCID {ref.pmcid} is already in entry {pmcids[ref.pmcid]!r}")
         result.refused += [f"{source}: refused {key!r}: {clash}" for clash in clashes]
     if result.refused:
         return result

@@ -82,6 +82,18 @@ CODES: dict[str, CodeInfo] = _codes(
         "A field required for the entry type is absent (article: author, title, journal, year).",
         "@article{Key2020, title = {x}}",
     ),
+    CodeInfo(
+        "bib.duplicate-pmcid",
+        E,
+        "Two entries have the same PubMed Central id.",
+        "pmcid = {PMC3531004} in two entries",
+    ),
+    CodeInfo(
+        "bib.undefined-macro",
+        E,
+        "A field uses a name that no `@string` defines (BibTeX would print it as nothing).",
+        "journal = jdt without @string{jdt = ...}",
+    ),
     CodeInfo("bib.invalid-year", E, "The year is not a four-digit number.", "year = {in press}"),
     CodeInfo(
         "bib.invalid-doi",
@@ -89,7 +101,12 @@ CODES: dict[str, CodeInfo] = _codes(
         "The DOI does not look like a DOI (10.NNNN/suffix).",
         "doi = {doi:10.1111}",
     ),
-    CodeInfo("bib.invalid-pmid", E, "The PMID is not a number.", "pmid = {PMC123}"),
+    CodeInfo(
+        "bib.invalid-pmid",
+        E,
+        "The PMID is not a number without a leading zero.",
+        "pmid = {PMC123}, pmid = {023216209}",
+    ),
     CodeInfo("bib.invalid-pmcid", E, "The PMCID is not PMC followed by digits.", "pmcid = {123}"),
     CodeInfo(
         "bib.unused-reference",

@@ -13,6 +13,7 @@ lets a duplicate key silently win and raises plain ``ValueError`` on ``2024-02-3
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -61,7 +62,7 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return super().construct_object(node, deep)
+            value = super().construct_object(node, deep)
         except (YamlRefusedError, yaml.YAMLError):
             raise
         except Exception as error:
@@ -74,6 +75,12 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
             raise _at(
                 node.start_mark, "claim.invalid-yaml", f"{shown!r} is not a valid {tag}{why}"
             ) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            # .inf / .nan pass pydantic's float fields and export JSON our schema refuses.
+            raise _at(
+                node.start_mark, "claim.invalid-value", f"{node.value!r} is not a finite number"
+            )
+        return value
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
