@@ -37,12 +37,33 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "inproceedings": ("author", "title", "booktitle", "year"),
 }
 DEFAULT_REQUIRED = ("title",)
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "journal": ("journal", "journaltitle"),
+    "year": ("year", "date"),
+    "address": ("address", "location"),
+}
+"""biblatex names that stand for a required BibTeX field."""
+_NOT_INHERITED = frozenset(
+    {"crossref", "xdata", "xref", "ids", "entryset", "label", "options", "shorthand", "sortkey"}
+)
+_TITLE_AS = {
+    "proceedings": "booktitle",
+    "mvproceedings": "booktitle",
+    "book": "booktitle",
+    "mvbook": "booktitle",
+    "collection": "booktitle",
+    "mvcollection": "booktitle",
+    "reference": "booktitle",
+    "periodical": "journaltitle",
+}
+"""What a crossref parent's title becomes in the child (biblatex's default inheritance)."""
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _PMID = re.compile(r"^[1-9]\d{0,8}$")  # PubMed ids have no leading zero
 _PMCID = re.compile(r"^PMC\d+$")
 _YEAR = re.compile(r"^\d{4}$")
+_DATE = re.compile(r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?(?:/(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?)?$")
 # `@comment` without braces is a comment line (JabRef writes them), not a skipped entry.
 _STRAY_ENTRY = re.compile(r"^[ \t]*@(?!comment\b)[A-Za-z]+", re.MULTILINE | re.IGNORECASE)
 
@@ -254,6 +275,7 @@ class _Builder:
         self.pmids: dict[str, list[tuple[str, int]]] = {}
         self.pmcids: dict[str, list[tuple[str, int]]] = {}
         self.strings: dict[str, str] = dict(MONTHS)
+        self.entries: dict[str, tuple[bib.Entry, int, dict[str, tuple[str, int]]]] = {}
 
     def problem(self, line: int, code: str, message: str) -> None:
         self.out.problems.append(Problem(self.path, line, 1, code, message))
@@ -304,7 +326,52 @@ class _Builder:
             text, undefined = resolve_value(_as_text(item.value), self.strings)
             self._undefined(field_line, f"field {item.key!r} of {entry.key!r}", undefined)
             fields[name] = (text, field_line)
-        self.out.references[entry.key] = self._reference(entry, line, fields)
+        self.entries[folded] = (entry, line, fields)
+
+    def _inherited(
+        self, folded: str, seen: frozenset[str] = frozenset()
+    ) -> dict[str, tuple[str, int]]:
+        """The entry's fields with those it inherits through biblatex ``xdata`` and ``crossref``
+        (and BibTeX ``crossref``): its own win, then each parent's, mapped as biblatex maps
+        them (a proceedings' ``title`` is the paper's ``booktitle``)."""
+        entry, _, fields = self.entries[folded]
+        result = dict(fields)
+        for link in ("xdata", "crossref"):
+            if link not in fields:
+                continue
+            raw, link_line = fields[link]
+            for parent_key in raw.split(",") if link == "xdata" else [raw]:
+                parent = parent_key.strip().lower()
+                if parent in seen or parent == folded:
+                    self.problem(
+                        link_line,
+                        "bib.unknown-crossref",
+                        f"{link} of {entry.key!r} loops back to {parent_key.strip()!r}",
+                    )
+                    continue
+                if parent not in self.entries:
+                    self.problem(
+                        link_line,
+                        "bib.unknown-crossref",
+                        f"{link} of {entry.key!r} names {parent_key.strip()!r}, which is not an "
+                        "entry of this file",
+                    )
+                    continue
+                parent_type = self.entries[parent][0].entry_type.lower()
+                for name, value in self._inherited(parent, seen | {folded}).items():
+                    if name in _NOT_INHERITED:
+                        continue
+                    mapped = _TITLE_AS.get(parent_type, name) if name == "title" else name
+                    result.setdefault(mapped if link == "crossref" else name, value)
+        return result
+
+    def _build(self) -> None:
+        for folded, (entry, line, own) in self.entries.items():
+            if entry.entry_type.lower() == "xdata":
+                continue  # a biblatex data container, not a work that can be cited
+            linked = "xdata" in own or "crossref" in own
+            fields = self._inherited(folded) if linked else own
+            self.out.references[entry.key] = self._reference(entry, line, fields)
 
     def _reference(
         self, entry: bib.Entry, line: int, fields: dict[str, tuple[str, int]]
@@ -312,11 +379,13 @@ class _Builder:
         entry_type = entry.entry_type.lower()
         key = entry.key
         for required in REQUIRED_FIELDS.get(entry_type, DEFAULT_REQUIRED):
-            if not fields.get(required, ("", 0))[0].strip():
+            names = FIELD_ALIASES.get(required, (required,))
+            if not any(fields.get(name, ("", 0))[0].strip() for name in names):
                 self.problem(
                     line,
                     "bib.missing-field",
-                    f"@{entry_type} entry {key!r} has no {required!r} field",
+                    f"@{entry_type} entry {key!r} has no {required!r} field"
+                    + (f" (nor {' or '.join(map(repr, names[1:]))})" if len(names) > 1 else ""),
                 )
 
         def text(name: str) -> str | None:
@@ -331,6 +400,17 @@ class _Builder:
             else:
                 self.problem(
                     year_line, "bib.invalid-year", f"year {raw_year!r} of {key!r} is not a year"
+                )
+        elif "date" in fields:  # biblatex: date = {2021-03-15} (or a range 2020/2021)
+            raw_date, date_line = fields["date"]
+            found = _DATE.match(raw_date.strip())
+            if found:
+                year = int(found.group(1))
+            else:
+                self.problem(
+                    date_line,
+                    "bib.invalid-year",
+                    f"date {raw_date!r} of {key!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                 )
         doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, "bib.invalid-doi")
         pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, "bib.invalid-pmid")
@@ -379,7 +459,8 @@ class _Builder:
         return value
 
     def finish(self) -> None:
-        """Report identifiers shared by several entries."""
+        """Build the references (all entries are known now) and report shared identifiers."""
+        self._build()
         for label, table, code in (
             ("DOI", self.dois, "bib.duplicate-doi"),
             ("PMID", self.pmids, "bib.duplicate-pmid"),

@@ -79,7 +79,9 @@ CODES: dict[str, CodeInfo] = _codes(
     CodeInfo(
         "bib.missing-field",
         E,
-        "A field required for the entry type is absent (article: author, title, journal, year).",
+        "A field required for the entry type is absent (article: author, title, journal, year), "
+        "also after biblatex inheritance (`crossref`, `xdata`) and aliases (`journaltitle` for "
+        "`journal`, `date` for `year`).",
         "@article{Key2020, title = {x}}",
     ),
     CodeInfo(
@@ -93,6 +95,12 @@ CODES: dict[str, CodeInfo] = _codes(
         E,
         "A field uses a name that no `@string` defines (BibTeX would print it as nothing).",
         "journal = jdt without @string{jdt = ...}",
+    ),
+    CodeInfo(
+        "bib.unknown-crossref",
+        E,
+        "A `crossref` or `xdata` field names no entry of the file, or loops back to the entry.",
+        "crossref = {NoSuchProceedings}",
     ),
     CodeInfo("bib.invalid-year", E, "The year is not a four-digit number.", "year = {in press}"),
     CodeInfo(
