@@ -113,6 +113,8 @@ def canonical_value(raw: str) -> str:
     value = raw.strip()
     if value.isdigit():
         return "{" + value + "}"
+    if value[:1] == "{" and value[-1:] == "}" and "#" not in value:
+        return value  # one braced value as the parser split it (the common case): no scan
     if value[:1] in {'"', "{"} and closing(value, 0, value[0]) == len(value) - 1:
         return "{" + value[1:-1] + "}"
     return value
@@ -168,12 +170,11 @@ def parse_raw(text: str, path: str = "<string>") -> RawBibliography:
     newline = "\r\n" if _is_crlf(text) else "\n"
     text = text.replace("\r\n", "\n") if "\r" in text else text
     split = split_bibliography(text)
-    checked = parse_split(split, path)
+    checked = parse_split(split, path, build=False)
     blocking = [p for p in checked.problems if p.code in BLOCKING_CODES]
     if blocking:
         raise FormatRefusedError(blocking)
     comments = split.scanned.comments
-    lines = text.splitlines()
     blocks = split.library.blocks
     out = RawBibliography(newline=newline)
     pending: list[tuple[str, bool]] = []
@@ -191,8 +192,10 @@ def parse_raw(text: str, path: str = "<string>") -> RawBibliography:
         if isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
             raw = block.raw.strip() if block.raw else ""
             following = blocks[index + 1] if index + 1 < len(blocks) else None
-            line = following.start_line if following is not None else None
-            gap = line is not None and line > 0 and not lines[line - 1].strip()
+            # bibtexparser strips a comment's trailing blank lines: any line between its end
+            # and the next block is blank (no per-line copy of a 50 MB file needed).
+            end = (block.start_line or 0) + (block.raw or "").count("\n") + 1
+            gap = following is not None and (following.start_line or 0) > end
             if isinstance(block, bib.ImplicitComment) and not gap:
                 free, raw = _split_free(raw)
                 keep(free, gap=True)

@@ -6,6 +6,7 @@ failure becomes a `Problem` with the file's 1-based line.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -138,8 +139,12 @@ def split_bibliography(text: str) -> SplitBibliography:
     """Parse ``text`` into raw blocks the way BibTeX reads it (see `bibscan`)."""
     scanned = scan(text)
     library, logged = _split(scanned.masked)
+    scanned.masked = ""  # not needed after the parse; a big file's copy is freed now
     if scanned.changed:
         _restore_blocks(library.blocks)
+    for block in library.blocks:
+        if isinstance(block, bib.Entry):
+            block._raw = None
     return SplitBibliography(library, logged, scanned)
 
 
@@ -166,8 +171,12 @@ def parse_bibliography(text: str, path: str) -> ParsedBibliography:
     return parse_split(split_bibliography(text), path)
 
 
-def parse_split(split: SplitBibliography, path: str) -> ParsedBibliography:
-    """`parse_bibliography` on blocks already split (``fmt`` reuses them)."""
+def parse_split(split: SplitBibliography, path: str, *, build: bool = True) -> ParsedBibliography:
+    """`parse_bibliography` on blocks already split (``fmt`` reuses them).
+
+    ``build=False`` only checks the file's syntax (what ``fmt`` needs to know it reads the
+    whole file): no `Reference` is built, so no field-level problem is reported.
+    """
     library, logged = split.library, split.logged
     out = ParsedBibliography(path)
     builder = _Builder(path, out)
@@ -206,7 +215,8 @@ def parse_split(split: SplitBibliography, path: str) -> ParsedBibliography:
         if logged_line not in reported_lines:
             first = message.strip().splitlines()[0]
             out.problems.append(Problem(path, logged_line, 1, "bib.parse-error", first))
-    builder.finish()
+    if build:
+        builder.finish()
     out.problems.sort()
     return out
 
@@ -235,6 +245,8 @@ def resolve_value(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
     """A field's text as BibTeX reads it: delimiters removed, ``#`` pieces joined and macros
     expanded. Returns the text and the names of undefined macros (kept as written)."""
     value = raw.strip()
+    if "#" not in value and value[:1] in ("{", '"') and value[-1:] == value[:1].replace("{", "}"):
+        return value[1:-1], []  # one delimited value, as the parser split it: no scan needed
     if value[:1] in ("{", '"') and closing(value, 0, value[0]) == len(value) - 1:
         return value[1:-1], []
     if value.isdigit():
@@ -522,6 +534,7 @@ def _split_names(raw: str) -> list[str]:
     return [name for name in names if name.strip().lower() != "others"]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names repeat across entries; Person is immutable
 def _person(name: str) -> Person:
     # Most names are "Family, Given" with capitalised family words: no parser needed. A
     # lowercase word ("van der Berg"), a word opening with a brace or a "Jr" part goes to

@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 
 __all__ = ["BibScan", "closing", "restore", "scan", "split_concatenation"]
 
-AT = "\ue000"
-QUOTE = "\ue001"
-BACKSLASH = "\ue002"
+# Control characters no BibTeX file has: they keep an ASCII text one byte per character
+# (a private-use character would double the memory of a 50 MB file).
+AT = "\x01"
+QUOTE = "\x02"
+BACKSLASH = "\x03"
 _RESTORE = str.maketrans({AT: "@", QUOTE: '"', BACKSLASH: "\\"})
+_MASKED = re.compile("[\x01-\x03]")
 
 _TOP = re.compile(r"[@%]")
 _HEAD = re.compile(r"@[ \t]*(\w*)[ \t]*([{(])")
@@ -61,6 +64,8 @@ def scan(text: str) -> BibScan:
     """Mask ``text`` (see the module docstring); linear in its length."""
     if "%" not in text and '"' not in text and "\\{" not in text and "\\}" not in text:
         return BibScan(text)
+    if _MASKED.search(text):
+        return BibScan(text)  # the file uses our placeholders itself: read it unmasked
     pieces: list[str] = []
     done = 0  # text[:done] is in pieces
     comments: dict[int, list[tuple[int, str]]] = {}
@@ -112,9 +117,10 @@ def _block(
     n = len(text)
     depth = 0  # braces open inside the block (not counting its own delimiter)
     quoted = False  # inside a "..." value (depth then counts braces inside the quotes)
-    while (mark := _INNER.search(text, pos)) is not None:
+    search = _INNER.search  # this loop visits every brace of the file: keep it lean
+    while (mark := search(text, pos)) is not None:
         at = mark.start()
-        char = mark.group()
+        char = text[at]
         pos = at + 1
         if char == "{":
             depth += 1
@@ -153,7 +159,7 @@ def _block(
 
 def restore(value: str) -> str:
     """Undo the masking in a string the parser returned."""
-    return value.translate(_RESTORE)
+    return value.translate(_RESTORE) if _MASKED.search(value) else value
 
 
 def closing(value: str, start: int, opening: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -62,6 +63,7 @@ def _sources(args: argparse.Namespace) -> tuple[Path, Path]:
     return bib, claims
 
 
+@functools.lru_cache(maxsize=1024)  # one resolve per file, not per problem
 def _display_path(path: str) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bibdiff import entry_diff
 from .bibformat import FormatRefusedError, format_bibliography, parse_raw
 from .bibliography import parse_bibliography
 from .errors import UnreadableFileError
@@ -41,26 +41,21 @@ def format_file(path: Path, *, check: bool) -> FormatResult:
 def _format(path: Path, *, check: bool) -> FormatResult:
     result = FormatResult(path)
     data = read_regular_file(path)
-    original = data.decode("utf-8", errors="replace")
     try:
-        formatted = format_bibliography(data.decode("utf-8"), str(path))
+        original = data.decode("utf-8")
     except UnicodeDecodeError:
-        formatted = None
         result.refused = [Problem(str(path), 1, 1, "bib.not-utf8", "not valid UTF-8")]
+        return result
+    del data  # a big file is held once, as text
+    try:
+        formatted = format_bibliography(original, str(path))
     except FormatRefusedError as refused:
         formatted = None
         result.refused = refused.problems
     if formatted is None or formatted == original:
         return result
     result.changed = True
-    result.diff = "".join(
-        difflib.unified_diff(
-            original.splitlines(keepends=True),
-            formatted.splitlines(keepends=True),
-            fromfile=f"{path} (current)",
-            tofile=f"{path} (formatted)",
-        )
-    )
+    result.diff = entry_diff(original, formatted, f"{path} (current)", f"{path} (formatted)")
     if not check:
         write_text(path, formatted)
     return result

@@ -9,13 +9,14 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from .bibliography import ParsedBibliography, read_bibliography
+from .bibliography import ParsedBibliography, parse_bibliography, read_bibliography
 from .checks import check_library
 from .claim_files import MAX_FILE_SIZE, ClaimFile, read_claim_file, unreadable_claim_file
 from .errors import UnreadableFileError
 from .library import Library
 from .problems import Problem
 from .safe_read import read_regular_file
+from .text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
@@ -119,8 +120,10 @@ def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]
 
 
 # `mkdocs serve` reloads everything after each edit; unchanged claim files are not parsed again.
+# One entry per path (the latest content), least recently used dropped first: editing a file
+# a hundred times keeps one version, not a hundred.
 _CLAIM_CACHE_SIZE = 50_000
-_claim_cache: dict[tuple[str, str], ClaimFile] = {}
+_claim_cache: OrderedDict[str, tuple[str, ClaimFile]] = OrderedDict()
 _claim_cache_lock = threading.Lock()
 
 
@@ -129,16 +132,18 @@ def _read_claim_file_cached(path: Path) -> ClaimFile:
         data = read_regular_file(path, MAX_FILE_SIZE)
     except UnreadableFileError as error:
         return unreadable_claim_file(path, error.reason)
-    cache_key = (str(path), hashlib.sha256(data).hexdigest())
+    name, digest = str(path), hashlib.sha256(data).hexdigest()
     with _claim_cache_lock:
-        cached = _claim_cache.get(cache_key)
-    if cached is not None:
-        return cached
+        cached = _claim_cache.get(name)
+        if cached is not None and cached[0] == digest:
+            _claim_cache.move_to_end(name)
+            return cached[1]
     parsed = read_claim_file(path, data)
     with _claim_cache_lock:
-        if len(_claim_cache) >= _CLAIM_CACHE_SIZE:
-            _claim_cache.clear()
-        _claim_cache[cache_key] = parsed
+        _claim_cache[name] = (digest, parsed)
+        _claim_cache.move_to_end(name)
+        while len(_claim_cache) > _CLAIM_CACHE_SIZE:
+            _claim_cache.popitem(last=False)
     return parsed
 
 
@@ -160,7 +165,13 @@ def _read_bibliography_cached(path: Path) -> ParsedBibliography:
         if cached is not None:
             _bib_cache.move_to_end(cache_key)
             return cached
-    parsed = read_bibliography(path, data)
+    # Decode here and drop the bytes before parsing: a 50 MB file is then held once, not twice.
+    text, problem = read_text(data, str(path), "bib.not-utf8")
+    del data
+    parsed = parse_bibliography(text, str(path))
+    del text
+    if problem is not None:
+        parsed.problems.insert(0, problem)
     with _bib_cache_lock:
         _bib_cache[cache_key] = parsed
         while len(_bib_cache) > _BIB_CACHE_SIZE:
