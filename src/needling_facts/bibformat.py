@@ -8,16 +8,15 @@ changes nothing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
 from bibtexparser import model as bib
 
-from .bibliography import parse_bibliography
+from .bibliography import parse_split, split_bibliography
+from .bibscan import closing
 from .problems import Problem
+from .safe_write import write_text
 
 __all__ = [
     "BLOCKING_CODES",
@@ -91,8 +90,14 @@ class RawBibliography:
     """``@string`` and ``@preamble`` blocks, in file order (later ones may use earlier ones)."""
     entries: dict[str, _Block] = field(default_factory=dict)
     trailer: list[str] = field(default_factory=list)
+    newline: str = "\n"
+    """The file's line ending (a CRLF file stays CRLF)."""
 
     def render(self) -> str:
+        text = self._render()
+        return text.replace("\n", "\r\n") if self.newline == "\r\n" else text
+
+    def _render(self) -> str:
         chunks: list[str] = []
         if self.header:
             chunks.append("\n\n".join(self.header))
@@ -104,28 +109,14 @@ class RawBibliography:
         return "\n\n".join(chunks) + "\n" if chunks else ""
 
 
-def _closing(value: str, start: int, opening: str) -> int:
-    """Index of the delimiter closing the one at ``start``, or -1."""
-    depth = 0
-    for index in range(start, len(value)):
-        char = value[index]
-        if opening == '"' and index > start and char == '"' and depth == 0:
-            return index
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if opening == "{" and depth == 0:
-                return index
-    return -1
-
-
 def canonical_value(raw: str) -> str:
     """``"x"`` and ``2020`` become ``{x}`` and ``{2020}``; macros and concatenations stay."""
     value = raw.strip()
     if value.isdigit():
         return "{" + value + "}"
-    if value[:1] in {'"', "{"} and _closing(value, 0, value[0]) == len(value) - 1:
+    if value[:1] == "{" and value[-1:] == "}" and "#" not in value:
+        return value  # one braced value as the parser split it (the common case): no scan
+    if value[:1] in {'"', "{"} and closing(value, 0, value[0]) == len(value) - 1:
         return "{" + value[1:-1] + "}"
     return value
 
@@ -134,12 +125,39 @@ def _field_sort_key(name: str) -> tuple[int, str]:
     return (_RANK.get(name, len(_RANK)), name)
 
 
-def _entry_text(entry: bib.Entry) -> str:
-    fields = sorted(entry.fields, key=lambda f: _field_sort_key(f.key.lower()))
+def _entry_text(entry: bib.Entry, comments: list[tuple[int, str]]) -> str:
+    """The entry in canonical layout; its ``%`` comments move with the field they stand
+    before (or after, on the same line), verbatim."""
+    leading: dict[int, list[str]] = {}
+    trailing: dict[int, list[str]] = {}
+    before_end: list[str] = []
+    by_line = {f.start_line: index for index, f in enumerate(entry.fields)}
+    starts = [f.start_line for f in entry.fields]
+    for line, comment in comments:
+        if line in by_line:
+            trailing.setdefault(by_line[line], []).append(comment)
+            continue
+        following = next((i for i, start in enumerate(starts) if start > line), None)
+        if following is None:
+            before_end.append(comment)
+        else:
+            leading.setdefault(following, []).append(comment)
+    order = sorted(
+        range(len(entry.fields)), key=lambda i: _field_sort_key(entry.fields[i].key.lower())
+    )
     lines = [f"@{entry.entry_type.lower()}{{{entry.key},"]
-    lines += [f"  {f.key.lower()} = {canonical_value(str(f.value))}," for f in fields]
+    for index in order:
+        item = entry.fields[index]
+        lines += [f"  {comment}" for comment in leading.get(index, [])]
+        text = f"  {item.key.lower()} = {canonical_value(str(item.value))},"
+        lines.append(" ".join([text, *trailing.get(index, [])]))
+    lines += [f"  {comment}" for comment in before_end]
     lines.append("}")
     return "\n".join(lines)
+
+
+def _is_crlf(text: str) -> bool:
+    return text.count("\r\n") * 2 > text.count("\n")
 
 
 def _split_free(comment: str) -> tuple[str, str]:
@@ -150,14 +168,16 @@ def _split_free(comment: str) -> tuple[str, str]:
 
 def parse_raw(text: str, path: str = "<string>") -> RawBibliography:
     """Read ``text`` for rewriting; raise `FormatRefusedError` if any of it may be misread."""
-    checked = parse_bibliography(text, path)
+    newline = "\r\n" if _is_crlf(text) else "\n"
+    text = text.replace("\r\n", "\n") if "\r" in text else text
+    split = split_bibliography(text)
+    checked = parse_split(split, path, build=False)
     blocking = [p for p in checked.problems if p.code in BLOCKING_CODES]
     if blocking:
         raise FormatRefusedError(blocking)
-    library = bibtexparser.parse_string(text, parse_stack=[])
-    lines = text.splitlines()
-    blocks = library.blocks
-    out = RawBibliography()
+    comments = split.scanned.comments
+    blocks = split.library.blocks
+    out = RawBibliography(newline=newline)
     pending: list[tuple[str, bool]] = []
     seen_block = False
 
@@ -173,19 +193,26 @@ def parse_raw(text: str, path: str = "<string>") -> RawBibliography:
         if isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
             raw = block.raw.strip() if block.raw else ""
             following = blocks[index + 1] if index + 1 < len(blocks) else None
-            line = following.start_line if following is not None else None
-            gap = line is not None and line > 0 and not lines[line - 1].strip()
+            # bibtexparser strips a comment's trailing blank lines: any line between its end
+            # and the next block is blank (no per-line copy of a 50 MB file needed).
+            end = (block.start_line or 0) + (block.raw or "").count("\n") + 1
+            gap = following is not None and (following.start_line or 0) > end
             if isinstance(block, bib.ImplicitComment) and not gap:
                 free, raw = _split_free(raw)
                 keep(free, gap=True)
             keep(raw, gap)
             continue
         seen_block = True
+        inside = comments.get(block.start_line or 0, [])
         if isinstance(block, bib.Entry):
             out.entries[block.key] = _Block(
-                _entry_text(block), pending, (block.key.lower(), block.key)
+                _entry_text(block, inside), pending, (block.key.lower(), block.key)
             )
-        elif isinstance(block, bib.String):
+            pending = []
+            continue
+        # A comment inside @string or @preamble goes just before it.
+        pending += [(comment, False) for _, comment in inside]
+        if isinstance(block, bib.String):
             out.macros.append(
                 _Block(f"@string{{{block.key} = {canonical_value(block.value)}}}", pending)
             )
@@ -201,16 +228,5 @@ def format_bibliography(text: str, path: str = "<string>") -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename: never a half-written file."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write via a temporary file in the same folder and a rename (see `safe_write`)."""
+    write_text(path, text)

@@ -6,6 +6,7 @@ failure becomes a `Problem` with the file's 1-based line.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -18,8 +19,11 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model as bib
 
+from .bibscan import BibScan, closing, restore, scan, split_concatenation
+from .errors import UnreadableFileError
 from .models import Location, Person, Reference
 from .problems import Problem
+from .safe_read import read_regular_file
 from .text import decode_text, read_text
 
 __all__ = ["ParsedBibliography", "normalise_doi", "parse_bibliography", "read_bibliography"]
@@ -36,13 +40,35 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "inproceedings": ("author", "title", "booktitle", "year"),
 }
 DEFAULT_REQUIRED = ("title",)
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "journal": ("journal", "journaltitle"),
+    "year": ("year", "date"),
+    "address": ("address", "location"),
+}
+"""biblatex names that stand for a required BibTeX field."""
+_NOT_INHERITED = frozenset(
+    {"crossref", "xdata", "xref", "ids", "entryset", "label", "options", "shorthand", "sortkey"}
+)
+_TITLE_AS = {
+    "proceedings": "booktitle",
+    "mvproceedings": "booktitle",
+    "book": "booktitle",
+    "mvbook": "booktitle",
+    "collection": "booktitle",
+    "mvcollection": "booktitle",
+    "reference": "booktitle",
+    "periodical": "journaltitle",
+}
+"""What a crossref parent's title becomes in the child (biblatex's default inheritance)."""
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_PMID = re.compile(r"^\d{1,9}$")
+_PMID = re.compile(r"^[1-9]\d{0,8}$")  # PubMed ids have no leading zero
 _PMCID = re.compile(r"^PMC\d+$")
 _YEAR = re.compile(r"^\d{4}$")
-_STRAY_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+", re.MULTILINE)
+_DATE = re.compile(r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?(?:/(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?)?$")
+# `@comment` without braces is a comment line (JabRef writes them), not a skipped entry.
+_STRAY_ENTRY = re.compile(r"^[ \t]*@(?!comment\b)[A-Za-z]+", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +87,10 @@ def read_bibliography(path: Path, data: bytes | None = None) -> ParsedBibliograp
     """Read a bibliography (``data``: its bytes, when the caller has read them already)."""
     display = str(path)
     try:
-        data = path.read_bytes() if data is None else data
-    except FileNotFoundError:
+        data = read_regular_file(path) if data is None else data
+    except UnreadableFileError as error:
         return ParsedBibliography(
-            display, problems=[Problem(display, 1, 1, "bib.file-not-found", "no such file")]
-        )
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return ParsedBibliography(
-            display,
-            problems=[Problem(display, 1, 1, "bib.file-not-found", f"cannot read: {reason}")],
+            display, problems=[Problem(display, 1, 1, "bib.file-not-found", error.reason)]
         )
     text, problem = read_text(data, display, "bib.not-utf8")
     parsed = parse_bibliography(text, display)
@@ -99,31 +119,77 @@ def _split(text: str) -> tuple[Any, list[str]]:
     with _PARSE_LOCK:
         logger.addHandler(collector)
         try:
-            # The parse stack's middlewares are replaced by one pass of our own (`_as_parsed`)
-            # that resolves @string macros and strips enclosing braces: same result, less time.
+            # No middlewares: `resolve_value` resolves @string macros, `#` concatenation and
+            # enclosing braces in one pass of our own, without changing the parsed blocks.
             library = bibtexparser.parse_string(text, parse_stack=[])
         finally:
             logger.removeHandler(collector)
     return library, collector.messages
 
 
+@dataclass(slots=True)
+class SplitBibliography:
+    """bibtexparser's blocks of a file (masked by `bibscan`, then restored), for the reader and
+    for ``fmt``, which share one parse."""
+
+    library: Any
+    logged: list[str]
+    scanned: BibScan
+
+
+def split_bibliography(text: str) -> SplitBibliography:
+    """Parse ``text`` into raw blocks the way BibTeX reads it (see `bibscan`)."""
+    scanned = scan(text)
+    library, logged = _split(scanned.masked)
+    scanned.masked = ""  # not needed after the parse; a big file's copy is freed now
+    if scanned.changed:
+        _restore_blocks(library.blocks)
+    for block in library.blocks:
+        if isinstance(block, bib.Entry):
+            block._raw = None
+    return SplitBibliography(library, logged, scanned)
+
+
+def _restore_blocks(blocks: list[Any]) -> None:
+    for block in blocks:
+        inner = getattr(block, "ignore_error_block", None)
+        if inner is not None:
+            _restore_blocks([inner])
+        if isinstance(block, bib.Entry):
+            for item in block.fields:
+                if isinstance(item.value, str):
+                    item.value = restore(item.value)
+        elif isinstance(block, bib.String | bib.Preamble):
+            block.value = restore(block.value)
+        elif isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
+            block.comment = restore(block.comment)
+            block._raw = restore(block.raw or "")
+        elif isinstance(block, bib.ParsingFailedBlock):
+            block._raw = restore(block.raw or "")
+
+
 def parse_bibliography(text: str, path: str) -> ParsedBibliography:
-    library, logged = _split(text)
+    """Read ``text`` into references and located problems (never raises for bad content)."""
+    return parse_split(split_bibliography(text), path)
+
+
+def parse_split(split: SplitBibliography, path: str, *, build: bool = True) -> ParsedBibliography:
+    """`parse_bibliography` on blocks already split (``fmt`` reuses them).
+
+    ``build=False`` only checks the file's syntax (what ``fmt`` needs to know it reads the
+    whole file): no `Reference` is built, so no field-level problem is reported.
+    """
+    library, logged = split.library, split.logged
     out = ParsedBibliography(path)
     builder = _Builder(path, out)
-    strings = {key.lower(): _unenclosed(s.value) for key, s in library.strings_dict.items()}
+    builder.define_strings(library.blocks)
     reported_lines: set[int] = set()
     for block in library.blocks:
         line = (block.start_line or 0) + 1
-        if isinstance(block, bib.DuplicateFieldKeyBlock):
+        if isinstance(block, bib.DuplicateFieldKeyBlock | bib.DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
-            assert isinstance(entry, bib.Entry)
-            builder.duplicate_fields(entry, block.duplicate_keys)
-            builder.add(_as_parsed(entry, strings))
-        elif isinstance(block, bib.DuplicateBlockKeyBlock):
-            duplicate = block.ignore_error_block
-            if isinstance(duplicate, bib.Entry):
-                builder.add(_as_parsed(duplicate, strings))
+            if isinstance(entry, bib.Entry):
+                builder.add(entry)
         elif isinstance(block, bib.ParsingFailedBlock):
             reported_lines.add(line)
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
@@ -133,7 +199,7 @@ def parse_bibliography(text: str, path: str) -> ParsedBibliography:
                 Problem(path, line, 1, "bib.parse-error", f"cannot parse block{what}: {reason}")
             )
         elif isinstance(block, bib.Entry):
-            builder.add(_as_parsed(block, strings))
+            builder.add(block)
         elif isinstance(block, bib.ImplicitComment):
             for offset, stray in _stray_entries(block.raw or block.comment):
                 out.problems.append(
@@ -151,30 +217,58 @@ def parse_bibliography(text: str, path: str) -> ParsedBibliography:
         if logged_line not in reported_lines:
             first = message.strip().splitlines()[0]
             out.problems.append(Problem(path, logged_line, 1, "bib.parse-error", first))
-    builder.check_identifiers()
+    if build:
+        builder.finish()
     out.problems.sort()
     return out
 
 
-def _unenclosed(raw: str) -> str:
+MONTHS = {
+    name[:3].lower(): name
+    for name in [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+}
+"""BibTeX's standard styles predefine the month macros ``jan`` ... ``dec``."""
+
+
+def resolve_value(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
+    """A field's text as BibTeX reads it: delimiters removed, ``#`` pieces joined and macros
+    expanded. Returns the text and the names of undefined macros (kept as written)."""
     value = raw.strip()
-    if len(value) >= 2 and (value[0], value[-1]) in {("{", "}"), ('"', '"')}:
-        return value[1:-1]
-    return value
-
-
-def _as_parsed(entry: bib.Entry, strings: dict[str, str]) -> bib.Entry:
-    """What bibtexparser's default parse stack does: resolve ``@string`` macros and remove
-    the enclosing braces or quotes (also for entries it set aside as failed blocks)."""
-    for item in entry.fields:
-        if not isinstance(item.value, str):
-            continue
-        value = item.value.strip()
-        if len(value) >= 2 and (value[0], value[-1]) in {("{", "}"), ('"', '"')}:
-            item.value = value[1:-1]
+    if "#" not in value and value[:1] in ("{", '"') and value[-1:] == value[:1].replace("{", "}"):
+        return value[1:-1], []  # one delimited value, as the parser split it: no scan needed
+    if value[:1] in ("{", '"') and closing(value, 0, value[0]) == len(value) - 1:
+        return value[1:-1], []
+    if value.isdigit():
+        return value, []
+    parts = split_concatenation(value)
+    if parts is None:
+        return value, []
+    text: list[str] = []
+    undefined: list[str] = []
+    for part in parts:
+        if part[:1] in ("{", '"'):
+            text.append(part[1:-1])
+        elif part.isdigit():
+            text.append(part)
+        elif part.lower() in strings:
+            text.append(strings[part.lower()])
         else:
-            item.value = strings.get(value.lower(), value)
-    return entry
+            undefined.append(part)
+            text.append(part)
+    return "".join(text), undefined
 
 
 def _stray_entries(comment: str) -> Iterator[tuple[int, str]]:
@@ -193,21 +287,29 @@ class _Builder:
         self.first_line_of_key: dict[str, tuple[str, int]] = {}
         self.dois: dict[str, list[tuple[str, int]]] = {}
         self.pmids: dict[str, list[tuple[str, int]]] = {}
+        self.pmcids: dict[str, list[tuple[str, int]]] = {}
+        self.strings: dict[str, str] = dict(MONTHS)
+        self.entries: dict[str, tuple[bib.Entry, int, dict[str, tuple[str, int]]]] = {}
 
     def problem(self, line: int, code: str, message: str) -> None:
         self.out.problems.append(Problem(self.path, line, 1, code, message))
 
-    def duplicate_fields(self, entry: bib.Entry, keys: set[str]) -> None:
-        seen: set[str] = set()
-        for item in entry.fields:
-            name = item.key.lower()
-            if name in seen and item.key in keys:
-                self.problem(
-                    item.start_line + 1,
-                    "bib.duplicate-field",
-                    f"entry {entry.key!r} sets {item.key!r} again; the first value is kept",
-                )
-            seen.add(name)
+    def define_strings(self, blocks: list[Any]) -> None:
+        """Read the ``@string`` macros in file order (a macro may use the ones before it)."""
+        for block in blocks:
+            if isinstance(block, bib.String):
+                text, undefined = resolve_value(block.value, self.strings)
+                self._undefined((block.start_line or 0) + 1, f"@string {block.key!r}", undefined)
+                self.strings[block.key.lower()] = text
+
+    def _undefined(self, line: int, where: str, names: list[str]) -> None:
+        for name in names:
+            self.problem(
+                line,
+                "bib.undefined-macro",
+                f"{where} uses {name!r}, which no @string defines; write it in braces if it is "
+                "text",
+            )
 
     def add(self, entry: bib.Entry) -> None:
         line = (entry.start_line or 0) + 1
@@ -225,8 +327,65 @@ class _Builder:
         self.first_line_of_key[folded] = (entry.key, line)
         fields: dict[str, tuple[str, int]] = {}
         for item in entry.fields:
-            fields.setdefault(item.key.lower(), (_as_text(item.value), item.start_line + 1))
-        self.out.references[entry.key] = self._reference(entry, line, fields)
+            name = item.key.lower()
+            field_line = item.start_line + 1
+            if name in fields:
+                # Also `title` and `Title`: BibTeX field names ignore case.
+                self.problem(
+                    field_line,
+                    "bib.duplicate-field",
+                    f"entry {entry.key!r} sets {item.key!r} again; the first value is kept",
+                )
+                continue
+            text, undefined = resolve_value(_as_text(item.value), self.strings)
+            self._undefined(field_line, f"field {item.key!r} of {entry.key!r}", undefined)
+            fields[name] = (text, field_line)
+        self.entries[folded] = (entry, line, fields)
+
+    def _inherited(
+        self, folded: str, seen: frozenset[str] = frozenset()
+    ) -> dict[str, tuple[str, int]]:
+        """The entry's fields with those it inherits through biblatex ``xdata`` and ``crossref``
+        (and BibTeX ``crossref``): its own win, then each parent's, mapped as biblatex maps
+        them (a proceedings' ``title`` is the paper's ``booktitle``)."""
+        entry, _, fields = self.entries[folded]
+        result = dict(fields)
+        for link in ("xdata", "crossref"):
+            if link not in fields:
+                continue
+            raw, link_line = fields[link]
+            for parent_key in raw.split(",") if link == "xdata" else [raw]:
+                parent = parent_key.strip().lower()
+                if parent in seen or parent == folded:
+                    self.problem(
+                        link_line,
+                        "bib.unknown-crossref",
+                        f"{link} of {entry.key!r} loops back to {parent_key.strip()!r}",
+                    )
+                    continue
+                if parent not in self.entries:
+                    self.problem(
+                        link_line,
+                        "bib.unknown-crossref",
+                        f"{link} of {entry.key!r} names {parent_key.strip()!r}, which is not an "
+                        "entry of this file",
+                    )
+                    continue
+                parent_type = self.entries[parent][0].entry_type.lower()
+                for name, value in self._inherited(parent, seen | {folded}).items():
+                    if name in _NOT_INHERITED:
+                        continue
+                    mapped = _TITLE_AS.get(parent_type, name) if name == "title" else name
+                    result.setdefault(mapped if link == "crossref" else name, value)
+        return result
+
+    def _build(self) -> None:
+        for folded, (entry, line, own) in self.entries.items():
+            if entry.entry_type.lower() == "xdata":
+                continue  # a biblatex data container, not a work that can be cited
+            linked = "xdata" in own or "crossref" in own
+            fields = self._inherited(folded) if linked else own
+            self.out.references[entry.key] = self._reference(entry, line, fields)
 
     def _reference(
         self, entry: bib.Entry, line: int, fields: dict[str, tuple[str, int]]
@@ -234,11 +393,13 @@ class _Builder:
         entry_type = entry.entry_type.lower()
         key = entry.key
         for required in REQUIRED_FIELDS.get(entry_type, DEFAULT_REQUIRED):
-            if not fields.get(required, ("", 0))[0].strip():
+            names = FIELD_ALIASES.get(required, (required,))
+            if not any(fields.get(name, ("", 0))[0].strip() for name in names):
                 self.problem(
                     line,
                     "bib.missing-field",
-                    f"@{entry_type} entry {key!r} has no {required!r} field",
+                    f"@{entry_type} entry {key!r} has no {required!r} field"
+                    + (f" (nor {' or '.join(map(repr, names[1:]))})" if len(names) > 1 else ""),
                 )
 
         if entry_type == "article" and not fields.get("author", ("", 0))[0].strip():
@@ -262,6 +423,17 @@ class _Builder:
                 self.problem(
                     year_line, "bib.invalid-year", f"year {raw_year!r} of {key!r} is not a year"
                 )
+        elif "date" in fields:  # biblatex: date = {2021-03-15} (or a range 2020/2021)
+            raw_date, date_line = fields["date"]
+            found = _DATE.match(raw_date.strip())
+            if found:
+                year = int(found.group(1))
+            else:
+                self.problem(
+                    date_line,
+                    "bib.invalid-year",
+                    f"date {raw_date!r} of {key!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                )
         doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, "bib.invalid-doi")
         pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, "bib.invalid-pmid")
         pmcid = self._identifier(
@@ -271,6 +443,8 @@ class _Builder:
             self.dois.setdefault(doi.lower(), []).append((key, fields["doi"][1]))
         if pmid:
             self.pmids.setdefault(pmid, []).append((key, fields["pmid"][1]))
+        if pmcid:
+            self.pmcids.setdefault(pmcid, []).append((key, fields["pmcid"][1]))
         return Reference(
             key=key,
             entry_type=entry_type,
@@ -308,10 +482,13 @@ class _Builder:
             return None
         return value
 
-    def check_identifiers(self) -> None:
+    def finish(self) -> None:
+        """Build the references (all entries are known now) and report shared identifiers."""
+        self._build()
         for label, table, code in (
             ("DOI", self.dois, "bib.duplicate-doi"),
             ("PMID", self.pmids, "bib.duplicate-pmid"),
+            ("PMCID", self.pmcids, "bib.duplicate-pmcid"),
         ):
             for value, places in table.items():
                 first_key, first_line = places[0]
@@ -362,13 +539,14 @@ def _balanced(text: str) -> bool:
 def _split_names(raw: str) -> list[str]:
     folded = " ".join(raw.split())
     names = [name for name in _AND.split(folded) if name]
-    if "{" not in folded or all(_balanced(name) for name in names):
-        return names
-    split, _ = _name_tools()
-    parsed: list[str] = split(folded)
-    return parsed
+    if "{" in folded and not all(_balanced(name) for name in names):
+        split, _ = _name_tools()
+        names = split(folded)
+    # `and others` is BibTeX for "et al.", not an author called Others.
+    return [name for name in names if name.strip().lower() != "others"]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names repeat across entries; Person is immutable
 def _person(name: str) -> Person:
     # Most names are "Family, Given" with capitalised family words: no parser needed. A
     # lowercase word ("van der Berg"), a word opening with a brace or a "Jr" part goes to

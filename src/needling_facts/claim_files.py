@@ -16,14 +16,18 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from . import safe_yaml
 from .citation_syntax import find_citations
+from .errors import UnreadableFileError
 from .models import CLAIM_ID_PATTERN, AnyClaim, Claim, GeneralClaim, ScarClaim
 from .problems import Problem
+from .safe_read import read_regular_file
 from .text import read_text
 
 __all__ = ["BodyCitation", "ClaimFile", "parse_claim_file", "read_claim_file"]
 
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FILE_SIZE = 1 << 20
+"""Bytes in one claim file; real ones are under 20 KB."""
 _ID = re.compile(CLAIM_ID_PATTERN)
 _RESERVED = ("body", "source")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -58,7 +62,7 @@ class ClaimFile:
         """
         if self._lines is None:
             self._lines = {}
-            node = yaml.compose(self.front_matter, Loader=_LOADER)
+            node = safe_yaml.compose(self.front_matter)
             if node is not None:
                 _index_lines(node, (), self._lines, line_offset=1)
         while loc:
@@ -79,12 +83,26 @@ def _known_fields() -> tuple[str, ...]:
     return tuple(sorted(names - set(_RESERVED)))
 
 
+def unreadable_claim_file(path: Path, reason: str) -> ClaimFile:
+    """What a claim file that cannot be read gives: one located problem, no claim."""
+    out = ClaimFile(str(path), path.stem)
+    out.problems.append(Problem(str(path), 1, 1, "claim.unreadable", reason))
+    return out
+
+
 def read_claim_file(path: Path, data: bytes | None = None) -> ClaimFile:
-    """Read a claim file (``data``: its bytes, when the caller has read them already)."""
+    """Read a claim file (``data``: its bytes, when the caller has read them already).
+
+    Never raises for what is on disk: a folder, FIFO, broken link or unreadable file gives a
+    `ClaimFile` with a ``claim.unreadable`` problem.
+    """
     display = str(path)
-    text, problem = read_text(
-        path.read_bytes() if data is None else data, display, "claim.not-utf8"
-    )
+    if data is None:
+        try:
+            data = read_regular_file(path, MAX_FILE_SIZE)
+        except UnreadableFileError as error:
+            return unreadable_claim_file(path, error.reason)
+    text, problem = read_text(data, display, "claim.not-utf8")
     parsed = parse_claim_file(text, display, path.stem)
     if problem is not None:
         parsed.problems.insert(0, problem)
@@ -138,17 +156,13 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
 
 def _load(front: str, out: ClaimFile, line_offset: int) -> Any:
     try:
-        data = yaml.load(front, Loader=_LOADER)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 + line_offset if mark is not None else 1 + line_offset
-        col = mark.column + 1 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        context = getattr(error, "context", None)
-        context_mark = getattr(error, "context_mark", None)
-        if context and context_mark is not None and mark is not None and context_mark != mark:
-            reason = f"{reason} ({context} at line {context_mark.line + 1 + line_offset})"
-        out.problems.append(Problem(out.path, line, col, "claim.invalid-yaml", str(reason)))
+        data = safe_yaml.load(front, line_offset)
+    except safe_yaml.YamlRefusedError as error:
+        out.problems.append(
+            Problem(
+                out.path, error.line + 1 + line_offset, error.col + 1, error.code, error.message
+            )
+        )
         return None
     if data is None:
         out.problems.append(Problem(out.path, 1, 1, "claim.invalid-yaml", "front matter is empty"))

@@ -5,42 +5,66 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import functools
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .bibformat import write_atomically
 from .cli_network import add_lookup_options, add_verify_parser, run_add_by_id, run_verify
 from .contrib import add_entries, format_file, new_claim_text
+from .errors import NeedlingFactsError, UnreadableFileError, UsageError
 from .exports import export_csl_json, export_json, export_jsonld, export_schema
 from .library import Library, UnknownClaimError
-from .loading import bundled_paths, load_from, repository_paths
+from .loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
 from .models import Certainty, Claim, Outcome, Verdict
+from .safe_read import check_readable, read_regular_file
+from .safe_write import locked, write_text
 
 __all__ = ["main"]
 
-
-class _UsageError(Exception):
-    pass
+PROG = "needling-facts"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise _UsageError(f"{self.prog}: error: {message}")
+        raise UsageError(message)
+
+
+def _path_option(value: str | None, option: str) -> Path | None:
+    """``--bib ''`` is a mistake, not a request for the default (the bundled data)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{option}: empty path")
+    return Path(value)
 
 
 def _sources(args: argparse.Namespace) -> tuple[Path, Path]:
-    """Explicit paths, else the checkout we are in (contributors), else the bundled data."""
+    """Explicit paths, else the checkout we are in (contributors), else the bundled data.
+
+    A named file or folder that is not there is an error before anything is read, so the
+    cause comes first and is not followed by one "unknown citation" per cited key.
+    """
     defaults = repository_paths() or bundled_paths()
-    bib = Path(args.bib) if args.bib else defaults[0]
-    claims = Path(args.claims) if args.claims else defaults[1]
+    bib = _path_option(args.bib, "--bib") or defaults[0]
+    claims = _path_option(args.claims, "--claims") or defaults[1]
+    if args.bib is not None:
+        try:
+            check_readable(bib)
+        except UnreadableFileError as error:
+            raise UnreadableFileError(f"--bib {bib}", error.reason) from None
+    if args.claims is not None and not claims.is_dir():
+        reason = "not a folder" if claims.exists() else "no such folder"
+        raise UnreadableFileError(f"--claims {claims}", reason)
     return bib, claims
 
 
+@functools.lru_cache(maxsize=1024)  # one resolve per file, not per problem
 def _display_path(path: str) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
@@ -95,8 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = commands.add_parser("add", help="add BibTeX entries (PubMed, Zotero, journal exports)")
     add.add_argument("--bib", metavar="FILE", help="BibTeX file to add to")
-    add.add_argument("source", nargs="?", default="-", help="file with the entries, or - for stdin")
+    add.add_argument(
+        "source", nargs="?", help="file with the entries, or - for stdin (the default when piped)"
+    )
     add_lookup_options(add)
+    add.set_defaults(print_usage=add.print_usage)
 
     new = commands.add_parser("new-claim", help="write a claim file skeleton to fill in")
     new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
@@ -106,13 +133,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
+    """Run one command; every user error is one line on stderr, never a traceback.
+
+    Exit status: 0 done, 1 an error (or problems found), 2 a usage error, 130 interrupted
+    (Ctrl-C), 141 the reader of our output went away (``needling-facts list | head``).
+    """
     out = stdout or sys.stdout
+    try:
+        return _run(argv, out)
+    except NeedlingFactsError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:
+        if out is sys.stdout:
+            # Python flushes stdout again at exit and would complain about the closed pipe.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except _UsageError as error:
-        print(error, file=sys.stderr)
-        return 2
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
     if args.command in EDITORS:
@@ -124,16 +170,21 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
 
 
 def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    output = _path_option(args.output, "--output")
     if library.errors:
         for problem in library.errors:
             print(problem, file=sys.stderr)
-        print("needling-facts: not exporting a library with errors", file=sys.stderr)
+        print(f"{PROG}: error: not exporting a library with errors", file=sys.stderr)
         return 1
     text = EXPORTERS[args.format](library)
-    if args.output:
-        write_atomically(Path(args.output), text)
+    if output is not None:
+        write_text(output, text)
     else:
-        out.write(text)
+        # In pieces: a reader that goes away (`| head`) is then noticed on the next piece even
+        # where one huge write to a closed pipe is reported as complete.
+        for start in range(0, len(text), 1 << 16):
+            out.write(text[start : start + (1 << 16)])
+            out.flush()
     return 0
 
 
@@ -144,17 +195,19 @@ def _default_bib() -> Path | None:
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     default = _default_bib()
-    paths = [Path(f) for f in args.files] or ([default] if default else [])
+    named = [_path_option(f, "FILE") for f in args.files]
+    paths = [p for p in named if p is not None] or ([default] if default else [])
     if not paths:
-        print("needling-facts: no references.bib here; name the file to format", file=sys.stderr)
-        return 2
+        raise UsageError("no references.bib here; name the file to format")
     status = 0
     for path in paths:
-        if not path.is_file():
-            print(f"needling-facts: {path}: no such file", file=sys.stderr)
+        try:
+            result = format_file(path, check=args.check)
+        except NeedlingFactsError as error:
+            # One bad file among several: say so and go on with the others.
+            print(f"{PROG}: error: {error}", file=sys.stderr)
             status = 1
             continue
-        result = format_file(path, check=args.check)
         if result.refused:
             for problem in result.refused:
                 print(problem, file=out)
@@ -172,16 +225,12 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _add(args: argparse.Namespace, out: TextIO) -> int:
-    bib = Path(args.bib) if args.bib else _default_bib()
+    bib = _path_option(args.bib, "--bib") or _default_bib()
     if bib is None:
-        print("needling-facts: no references.bib here; use --bib FILE", file=sys.stderr)
-        return 2
+        raise UsageError("no references.bib here; use --bib FILE")
     if args.doi or args.pmid:
         return run_add_by_id(args, out, bib)
-    if args.source == "-":
-        text, source = sys.stdin.read(), "<stdin>"
-    else:
-        text, source = Path(args.source).read_text(encoding="utf-8"), args.source
+    text, source = _add_source(args)
     result = add_entries(bib, text, source)
     if result.refused:
         for reason in result.refused:
@@ -192,19 +241,59 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_source(args: argparse.Namespace) -> tuple[str, str]:
+    """The incoming BibTeX text and its name for messages."""
+    if args.source is None and sys.stdin.isatty():
+        # Nothing piped in: waiting for typed input would look like a hang.
+        args.print_usage(sys.stderr)
+        raise UsageError("add: name a file of BibTeX entries, or pipe them in (use - to type them)")
+    if args.source in (None, "-"):
+        binary = getattr(sys.stdin, "buffer", None)  # absent when stdin is replaced by text
+        data = binary.read() if binary is not None else sys.stdin.read().encode("utf-8")
+        source = "<stdin>"
+    else:
+        path = _path_option(args.source, "SOURCE")
+        assert path is not None
+        data, source = read_regular_file(path), str(path)
+    try:
+        return data.decode("utf-8"), source
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UnreadableFileError(
+            source,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8",
+        ) from None
+
+
+def _claims_folder_for_writing(args: argparse.Namespace) -> Path:
+    named = _path_option(args.claims, "--claims")
+    folder = named or (repository_paths() or (None, None))[1]
+    if folder is None:
+        raise NeedlingFactsError(
+            "not inside a needling-facts checkout: run new-claim from the root of your clone "
+            "of the repository, or pass --claims DIR"
+        )
+    resolved = folder.resolve()
+    if resolved.is_relative_to(PACKAGE_DIR) and repository_paths(PACKAGE_DIR) is None:
+        raise NeedlingFactsError(
+            f"{folder} is inside the installed package; claim files are written in a checkout "
+            "of the repository (src/needling_facts/content) or a folder of your own (--claims)"
+        )
+    return folder
+
+
 def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
-    folder = Path(args.claims) if args.claims else (repository_paths() or bundled_paths())[1]
-    path = folder / f"{args.id}.md"
     try:
         text = new_claim_text(args.id, dt.date.today().isoformat())
     except ValueError as error:
-        print(f"needling-facts: {error}", file=sys.stderr)
-        return 2
-    if path.exists():
-        print(f"needling-facts: {path} already exists", file=sys.stderr)
-        return 1
+        raise UsageError(str(error)) from None
+    folder = _claims_folder_for_writing(args)
+    path = folder / f"{args.id}.md"
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text)
+    with locked(path):
+        if path.exists() or path.is_symlink():
+            raise NeedlingFactsError(f"{path} already exists")
+        write_text(path, text)
     print(f"{path}: written; fill it in, then run: needling-facts check", file=out)
     return 0
 
@@ -269,8 +358,7 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     try:
         claim = library.claim(args.id)
     except UnknownClaimError as error:
-        print(f"needling-facts: {error}", file=sys.stderr)
-        return 1
+        raise NeedlingFactsError(str(error)) from None
     references = library.references_of(claim)
     if args.json:
         payload = _claim_json(claim)

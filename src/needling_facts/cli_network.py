@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from .bibformat import write_atomically
+from .safe_write import write_text
 from .bibliography import normalise_doi, read_bibliography
 from .contrib import add_entries
 from .loading import bundled_paths, repository_paths
@@ -198,7 +198,7 @@ def run_add_by_id(args: argparse.Namespace, out: TextIO, bib: Path) -> int:
     records_dir = _records_dir(args, bib)
     records_dir.mkdir(parents=True, exist_ok=True)
     record = FrozenRecord(key=key, records=tuple(w.record for w in lookup.works))
-    write_atomically(records_dir / f"{key}.json", record_json(record))
+    write_text(records_dir / f"{key}.json", record_json(record))
     sources = " and ".join(w.record.source for w in lookup.works)
     print(
         f"{bib}: added {key} ({sources}); record frozen in {records_dir / (key + '.json')}",

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bibformat import FormatRefusedError, format_bibliography, parse_raw, write_atomically
+from .bibdiff import entry_diff
+from .bibformat import FormatRefusedError, format_bibliography, parse_raw
 from .bibliography import parse_bibliography
+from .errors import UnreadableFileError
 from .models import CLAIM_ID_PATTERN
 from .problems import Problem, Severity
+from .safe_read import read_regular_file
+from .safe_write import locked, write_text
 
 __all__ = ["AddResult", "FormatResult", "add_entries", "format_file", "new_claim_text"]
 
@@ -24,30 +27,37 @@ class FormatResult:
 
 
 def format_file(path: Path, *, check: bool) -> FormatResult:
-    """Format one file in place (or, with ``check``, only say how it would change)."""
+    """Format one file in place (or, with ``check``, only say how it would change).
+
+    The read and the write happen under the file's edit lock, so an ``add`` running at the
+    same time is either in the text we format or waits and adds to what we wrote.
+    """
+    if check:
+        return _format(path, check=True)
+    with locked(path):
+        return _format(path, check=False)
+
+
+def _format(path: Path, *, check: bool) -> FormatResult:
     result = FormatResult(path)
-    original = path.read_bytes().decode("utf-8", errors="replace")
+    data = read_regular_file(path)
     try:
-        formatted = format_bibliography(path.read_bytes().decode("utf-8"), str(path))
+        original = data.decode("utf-8")
     except UnicodeDecodeError:
-        formatted = None
         result.refused = [Problem(str(path), 1, 1, "bib.not-utf8", "not valid UTF-8")]
+        return result
+    del data  # a big file is held once, as text
+    try:
+        formatted = format_bibliography(original, str(path))
     except FormatRefusedError as refused:
         formatted = None
         result.refused = refused.problems
     if formatted is None or formatted == original:
         return result
     result.changed = True
-    result.diff = "".join(
-        difflib.unified_diff(
-            original.splitlines(keepends=True),
-            formatted.splitlines(keepends=True),
-            fromfile=f"{path} (current)",
-            tofile=f"{path} (formatted)",
-        )
-    )
+    result.diff = entry_diff(original, formatted, f"{path} (current)", f"{path} (formatted)")
     if not check:
-        write_atomically(path, formatted)
+        write_text(path, formatted)
     return result
 
 
@@ -58,8 +68,28 @@ class AddResult:
     """Why entries were refused; when not empty, nothing was written."""
 
 
+def _read_existing(bib_path: Path) -> str:
+    """The bibliography ``add`` extends ("" for a new file); never a FIFO, never mis-decoded."""
+    if not bib_path.exists() and not bib_path.is_symlink():
+        return ""
+    data = read_regular_file(bib_path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableFileError(str(bib_path), "not valid UTF-8; not adding to it") from None
+
+
 def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> AddResult:
-    """Validate incoming BibTeX entries and insert them in canonical form, all or nothing."""
+    """Validate incoming BibTeX entries and insert them in canonical form, all or nothing.
+
+    Holds the bibliography's edit lock from the read to the write: two ``add`` runs at once
+    both land, one after the other.
+    """
+    with locked(bib_path):
+        return _add_entries(bib_path, incoming_text, source)
+
+
+def _add_entries(bib_path: Path, incoming_text: str, source: str) -> AddResult:
     result = AddResult()
     incoming = parse_bibliography(incoming_text, source)
     for problem in incoming.problems:
@@ -67,11 +97,12 @@ def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> 
             result.refused.append(str(problem))
     if not incoming.references and not result.refused:
         result.refused.append(f"{source}: no BibTeX entry found")
-    existing_text = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
+    existing_text = _read_existing(bib_path)
     existing = parse_bibliography(existing_text, str(bib_path))
     keys = {key.lower(): key for key in existing.references}
     dois = {ref.doi.lower(): key for key, ref in existing.references.items() if ref.doi}
     pmids = {ref.pmid: key for key, ref in existing.references.items() if ref.pmid}
+    pmcids = {ref.pmcid: key for key, ref in existing.references.items() if ref.pmcid}
     for key, ref in incoming.references.items():
         clashes = []
         if key.lower() in keys:
@@ -80,6 +111,8 @@ def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> 
             clashes.append(f"DOI {ref.doi} is already in entry {dois[ref.doi.lower()]!r}")
         if ref.pmid and ref.pmid in pmids:
             clashes.append(f"PMID {ref.pmid} is already in entry {pmids[ref.pmid]!r}")
+        if ref.pmcid and ref.pmcid in pmcids:
+            clashes.append(f"PMCID {ref.pmcid} is already in entry {pmcids[ref.pmcid]!r}")
         result.refused += [f"{source}: refused {key!r}: {clash}" for clash in clashes]
     if result.refused:
         return result
@@ -93,7 +126,7 @@ def add_entries(bib_path: Path, incoming_text: str, source: str = "<stdin>") -> 
     target.entries.update(additions.entries)
     for comment in additions.header + additions.trailer:
         target.trailer.append(comment)
-    write_atomically(bib_path, target.render())
+    write_text(bib_path, target.render())
     result.added = list(additions.entries)
     return result
 

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from .bibliography import ParsedBibliography, read_bibliography
+from .bibliography import ParsedBibliography, parse_bibliography, read_bibliography
 from .checks import check_library
-from .claim_files import ClaimFile, read_claim_file
+from .claim_files import MAX_FILE_SIZE, ClaimFile, read_claim_file, unreadable_claim_file
+from .errors import UnreadableFileError
 from .library import Library
 from .problems import Problem
 from .record_checks import check_records, enrich_references
 from .records import read_records, records_dir_for
+from .safe_read import read_regular_file
+from .text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 CLAIMS_FOLDER = "content"
 
 
@@ -35,11 +39,11 @@ def repository_paths(start: Path | None = None) -> tuple[Path, Path] | None:
 
 def bundled_paths() -> tuple[Path, Path]:
     """The data shipped with the package: in the wheel, or the checkout of an editable install."""
-    shipped = _PACKAGE_DIR / "references.bib"
+    shipped = PACKAGE_DIR / "references.bib"
     if not shipped.is_file():
         # Editable install from the src/ layout: references.bib stays at the repository root.
-        shipped = _PACKAGE_DIR.parent.parent / "references.bib"
-    return shipped, _PACKAGE_DIR / CLAIMS_FOLDER
+        shipped = PACKAGE_DIR.parent.parent / "references.bib"
+    return shipped, PACKAGE_DIR / CLAIMS_FOLDER
 
 
 _bundled_lock = threading.Lock()
@@ -61,8 +65,14 @@ def load(*, bib: str | Path | None = None, claims_dir: str | Path | None = None)
     if bib is None and claims_dir is None:
         with _bundled_lock:
             return _bundled_library()
+    for name, value in (("bib", bib), ("claims_dir", claims_dir)):
+        if value is not None and not str(value).strip():
+            raise ValueError(f"{name}: empty path (pass None for the bundled data)")
     default_bib, default_claims = bundled_paths()
-    return load_from(Path(bib or default_bib), Path(claims_dir or default_claims))
+    return load_from(
+        Path(default_bib if bib is None else bib),
+        Path(default_claims if claims_dir is None else claims_dir),
+    )
 
 
 def load_from(bib: Path, claims_dir: Path, records_dir: Path | None = None) -> Library:
@@ -74,7 +84,11 @@ def load_from(bib: Path, claims_dir: Path, records_dir: Path | None = None) -> L
     problems = [*parsed.problems, *folder_problems, *records.problems]
     for file in claim_files:
         problems.extend(file.problems)
-    problems.extend(check_library(parsed.references, claim_files))
+    checked = check_library(parsed.references, claim_files)
+    if any(p.code == "bib.file-not-found" for p in parsed.problems):
+        # Without the bibliography every cited key is "unknown": report the cause alone.
+        checked = [p for p in checked if p.code != "claim.unknown-citation"]
+    problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
     claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
     return Library(
@@ -87,31 +101,55 @@ def load_from(bib: Path, claims_dir: Path, records_dir: Path | None = None) -> L
     )
 
 
+def claim_paths(claims_dir: Path) -> list[Path]:
+    """Every ``*.md`` under ``claims_dir``, sorted, without following links to folders.
+
+    Not following folder links means a link loop cannot make the walk endless; a link to a
+    file is listed (and read through). Whatever is listed is read by `read_claim_file`, which
+    turns a folder, FIFO or broken link into a problem instead of an exception or a hang.
+    """
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(claims_dir, followlinks=False):
+        base = Path(folder)
+        subfolders.sort()
+        # A folder named like a claim file is listed so that it is reported, not ignored.
+        found += [base / name for name in names if name.endswith(".md")]
+        found += [base / name for name in subfolders if name.endswith(".md")]
+    return sorted(found)
+
+
 def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]:
     if not claims_dir.is_dir():
         return [], [Problem(str(claims_dir), 1, 1, "claim.dir-not-found", "no such folder")]
-    files = [_read_claim_file_cached(path) for path in sorted(claims_dir.rglob("*.md"))]
+    files = [_read_claim_file_cached(path) for path in claim_paths(claims_dir)]
     return files, []
 
 
 # `mkdocs serve` reloads everything after each edit; unchanged claim files are not parsed again.
+# One entry per path (the latest content), least recently used dropped first: editing a file
+# a hundred times keeps one version, not a hundred.
 _CLAIM_CACHE_SIZE = 50_000
-_claim_cache: dict[tuple[str, str], ClaimFile] = {}
+_claim_cache: OrderedDict[str, tuple[str, ClaimFile]] = OrderedDict()
 _claim_cache_lock = threading.Lock()
 
 
 def _read_claim_file_cached(path: Path) -> ClaimFile:
-    data = path.read_bytes()
-    cache_key = (str(path), hashlib.sha256(data).hexdigest())
+    try:
+        data = read_regular_file(path, MAX_FILE_SIZE)
+    except UnreadableFileError as error:
+        return unreadable_claim_file(path, error.reason)
+    name, digest = str(path), hashlib.sha256(data).hexdigest()
     with _claim_cache_lock:
-        cached = _claim_cache.get(cache_key)
-    if cached is not None:
-        return cached
+        cached = _claim_cache.get(name)
+        if cached is not None and cached[0] == digest:
+            _claim_cache.move_to_end(name)
+            return cached[1]
     parsed = read_claim_file(path, data)
     with _claim_cache_lock:
-        if len(_claim_cache) >= _CLAIM_CACHE_SIZE:
-            _claim_cache.clear()
-        _claim_cache[cache_key] = parsed
+        _claim_cache[name] = (digest, parsed)
+        _claim_cache.move_to_end(name)
+        while len(_claim_cache) > _CLAIM_CACHE_SIZE:
+            _claim_cache.popitem(last=False)
     return parsed
 
 
@@ -124,8 +162,8 @@ _bib_cache_lock = threading.Lock()
 
 def _read_bibliography_cached(path: Path) -> ParsedBibliography:
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular_file(path)
+    except UnreadableFileError:
         return read_bibliography(path)
     cache_key = (str(path), hashlib.sha256(data).hexdigest())
     with _bib_cache_lock:
@@ -133,7 +171,13 @@ def _read_bibliography_cached(path: Path) -> ParsedBibliography:
         if cached is not None:
             _bib_cache.move_to_end(cache_key)
             return cached
-    parsed = read_bibliography(path, data)
+    # Decode here and drop the bytes before parsing: a 50 MB file is then held once, not twice.
+    text, problem = read_text(data, str(path), "bib.not-utf8")
+    del data
+    parsed = parse_bibliography(text, str(path))
+    del text
+    if problem is not None:
+        parsed.problems.insert(0, problem)
     with _bib_cache_lock:
         _bib_cache[cache_key] = parsed
         while len(_bib_cache) > _BIB_CACHE_SIZE:

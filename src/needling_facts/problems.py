@@ -79,7 +79,9 @@ CODES: dict[str, CodeInfo] = _codes(
     CodeInfo(
         "bib.missing-field",
         E,
-        "A field required for the entry type is absent (article: title, journal, year).",
+        "A field required for the entry type is absent (article: title, journal, year), "
+        "also after biblatex inheritance (`crossref`, `xdata`) and aliases (`journaltitle` for "
+        "`journal`, `date` for `year`).",
         "@article{Key2020, title = {x}}",
     ),
     CodeInfo(
@@ -89,6 +91,24 @@ CODES: dict[str, CodeInfo] = _codes(
         "out rather than guessed; the citation then starts with the title.",
         "@article{IntWoundJ2021, title = {...}, journal = {Int Wound J}, year = {2021}}",
     ),
+    CodeInfo(
+        "bib.duplicate-pmcid",
+        E,
+        "Two entries have the same PubMed Central id.",
+        "pmcid = {PMC3531004} in two entries",
+    ),
+    CodeInfo(
+        "bib.undefined-macro",
+        E,
+        "A field uses a name that no `@string` defines (BibTeX would print it as nothing).",
+        "journal = jdt without @string{jdt = ...}",
+    ),
+    CodeInfo(
+        "bib.unknown-crossref",
+        E,
+        "A `crossref` or `xdata` field names no entry of the file, or loops back to the entry.",
+        "crossref = {NoSuchProceedings}",
+    ),
     CodeInfo("bib.invalid-year", E, "The year is not a four-digit number.", "year = {in press}"),
     CodeInfo(
         "bib.invalid-doi",
@@ -96,7 +116,12 @@ CODES: dict[str, CodeInfo] = _codes(
         "The DOI does not look like a DOI (10.NNNN/suffix).",
         "doi = {doi:10.1111}",
     ),
-    CodeInfo("bib.invalid-pmid", E, "The PMID is not a number.", "pmid = {PMC123}"),
+    CodeInfo(
+        "bib.invalid-pmid",
+        E,
+        "The PMID is not a number without a leading zero.",
+        "pmid = {PMC123}, pmid = {023216209}",
+    ),
     CodeInfo("bib.invalid-pmcid", E, "The PMCID is not PMC followed by digits.", "pmcid = {123}"),
     CodeInfo(
         "bib.unused-reference",
@@ -183,6 +208,32 @@ CODES: dict[str, CodeInfo] = _codes(
         E,
         "The front matter is not valid YAML, or not a mapping.",
         "title: [unclosed",
+    ),
+    CodeInfo(
+        "claim.yaml-alias",
+        E,
+        "The front matter uses a YAML anchor or alias; claim files need none, and aliases can "
+        "expand without bound, so they are refused.",
+        "a: &x [1]\nb: *x",
+    ),
+    CodeInfo(
+        "claim.yaml-limit",
+        E,
+        "The front matter is larger than 256 KiB or nests deeper than 20 levels.",
+        "a: [[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]",
+    ),
+    CodeInfo(
+        "claim.duplicate-key",
+        E,
+        "A key is set twice in one mapping; YAML would silently keep only one value.",
+        "certainty: low\ncertainty: high",
+    ),
+    CodeInfo(
+        "claim.unreadable",
+        E,
+        "A `*.md` entry in the claims folder cannot be read as a file: a folder, FIFO, device, "
+        "broken or looping link, unreadable or over 1 MiB. It is skipped; the others are read.",
+        "a broken symbolic link acne.md",
     ),
     CodeInfo(
         "claim.unknown-field",

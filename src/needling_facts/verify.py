@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bibformat import write_atomically
+from .safe_write import write_text
 from .models import Reference
 from .network import FetchError, OfflineError, Services
 from .record_checks import compare_reference
@@ -184,7 +184,7 @@ def _verify_one(
     outcome.mismatches = compare_reference(reference, new)
     if write and (outcome.changes or key not in records):
         records_dir.mkdir(parents=True, exist_ok=True)
-        write_atomically(records_dir / f"{key}.json", record_json(new))
+        write_text(records_dir / f"{key}.json", record_json(new))
         outcome.written = True
 
 

@@ -1,0 +1,113 @@
+"""Behaviour that mutation testing found unpinned: each test fails if the behaviour changes.
+
+Surviving mutants named in issue 13: verdict filtering, the JSON-LD rating, the withdrawn
+banner, the bibliography's sort order and ``on_serve``'s watch list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import needling_facts as nf
+from needling_facts.exports import claim_jsonld
+from needling_facts.loading import load_from
+from needling_facts.models import Certainty, Outcome, Verdict
+from needling_facts.plugin import NeedlingFactsPlugin
+from needling_facts.rendering.pages import bibliography_page, claim_page
+
+from .conftest import FIXTURES
+
+BUNDLED = nf.load()
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_filter_by_verdict_returns_exactly_the_claims_with_it(verdict: Verdict) -> None:
+    expected = [c.id for c in BUNDLED.claims.values() if c.verdict is verdict]
+    assert [c.id for c in BUNDLED.filter(verdict=verdict)] == expected
+    assert [c.id for c in BUNDLED.filter(verdict=verdict.value)] == expected
+
+
+def test_filters_combine_and_each_one_narrows() -> None:
+    everything = BUNDLED.filter()
+    verdicts = {c.verdict for c in everything}
+    assert len(verdicts) > 1  # the bundled data has several: filtering can be seen
+    for outcome in Outcome:
+        for certainty in Certainty:
+            got = BUNDLED.filter(outcome=outcome, certainty=certainty)
+            assert got == tuple(
+                c for c in everything if c.outcome is outcome and c.certainty is certainty
+            )
+
+
+def test_withdrawn_claims_only_on_request() -> None:
+    library = load_from(
+        FIXTURES / "withdrawn" / "references.bib", FIXTURES / "withdrawn" / "claims"
+    )
+    assert [c.id for c in library.filter()] == ["acne-scars"]
+    assert [c.id for c in library.filter(include_withdrawn=True)] == ["acne-scars", "old-collagen"]
+
+
+RATING = {
+    Verdict.SUPPORTED: 4,
+    Verdict.PARTLY_SUPPORTED: 3,
+    Verdict.NOT_SUPPORTED: 2,
+    Verdict.CONTRADICTED: 1,
+}
+
+
+@pytest.mark.parametrize(("verdict", "value"), RATING.items())
+def test_jsonld_rating_follows_the_verdict(verdict: Verdict, value: int) -> None:
+    claim = next(iter(BUNDLED.claims.values())).model_copy(update={"verdict": verdict})
+    rating = claim_jsonld(claim, BUNDLED.references)["reviewRating"]
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (value, 4, 1)
+
+
+def test_withdrawn_banner_only_on_withdrawn_claims() -> None:
+    library = load_from(
+        FIXTURES / "withdrawn" / "references.bib", FIXTURES / "withdrawn" / "claims"
+    )
+    old = library.claim("old-collagen")
+    page = claim_page(old, library.references)
+    assert '!!! warning "Withdrawn"\n    This claim is withdrawn. Merged into acne-scars;' in page
+    assert "Withdrawn" not in claim_page(library.claim("acne-scars"), library.references)
+    bare = old.model_copy(update={"withdrawn_reason": None})
+    assert "    This claim is withdrawn.\n" in claim_page(bare, library.references)
+
+
+def test_bibliography_sorts_by_first_author_then_key(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@misc{Aaa2020, title = {T}, author = {Zed, Zoe}}\n"
+        "@misc{Ccc2020, title = {T}, author = {adams, Al}}\n"
+        "@misc{Bbb2020, title = {T}, author = {Adams, Ann}}\n"
+        "@misc{Mmm2020, title = {T}}\n"
+    )
+    (tmp_path / "claims").mkdir()
+    library = load_from(bib, tmp_path / "claims")
+    page = bibliography_page(library, {})
+    order = [
+        line.split('id="ref-')[1].split('"')[0] for line in page.splitlines() if 'id="ref-' in line
+    ]
+    assert order == ["Bbb2020", "Ccc2020", "Mmm2020", "Aaa2020"]
+
+
+class _Server:
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_on_serve_watches_the_bibliography_and_the_claims() -> None:
+    plugin = NeedlingFactsPlugin()
+    server = _Server()
+    config: Any = None
+    assert plugin.on_serve(server, config=config, builder=None) is server
+    assert server.watched == []
+    plugin.paths = (Path("/x/references.bib"), Path("/x/claims"))
+    assert plugin.on_serve(server, config=config, builder=None) is server
+    assert server.watched == ["/x/references.bib", "/x/claims"]
