@@ -162,7 +162,9 @@ def test_jsonld_is_embedded_in_claim_pages_safely() -> None:
 def test_claim_beyond_the_article_is_a_plain_claim_without_rating() -> None:
     document = json.loads(export("jsonld"))
     node = next(
-        n for n in document["@graph"] if n["@id"] == "urn:needling-facts:claim:androgenetic-alopecia"
+        n
+        for n in document["@graph"]
+        if n["@id"] == "urn:needling-facts:claim:androgenetic-alopecia"
     )
     assert node["@type"] == "Claim"
     assert "reviewRating" not in node

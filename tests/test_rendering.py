@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 from needling_facts.csl import format_references, to_csl_json
 from needling_facts.loading import load_from
 from needling_facts.problems import CODES
-from needling_facts.rendering.evidence_map import VERDICT_COLOURS
 from needling_facts.rendering import (
     BACKLINKS_MARKER,
     bibliography_page,
@@ -17,6 +16,7 @@ from needling_facts.rendering import (
     overview_table,
     render_citations,
 )
+from needling_facts.rendering.evidence_map import VERDICT_COLOURS
 
 from .conftest import FIXTURES
 
@@ -123,7 +123,9 @@ def test_evidence_map_is_valid_svg_with_one_marker_per_claim() -> None:
     links = root.findall(f"{ns}a")
     assert len(links) == len(GOOD.claims)
     assert {a.get("href") for a in links} == {"claims/acne-scars/", "claims/collagen/"}
-    assert len(root.findall(f".//{ns}circle")) == len(GOOD.claims) + len(VERDICT_COLOURS)  # + legend
+    assert len(root.findall(f".//{ns}circle")) == len(GOOD.claims) + len(
+        VERDICT_COLOURS
+    )  # + legend
     assert "<script" not in svg
     assert "\n\n" not in svg  # a blank line would end the raw HTML block in Markdown
 

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from .safe_write import write_text
 from .bibliography import normalise_doi, read_bibliography
 from .contrib import add_entries
 from .loading import bundled_paths, repository_paths
 from .network import OfflineError, ServiceConfig, Services
 from .problems import CODES, Severity
 from .records import FrozenRecord, read_records, record_json, records_dir_for
+from .safe_write import write_text
 from .verify import VerifyOutcome, bib_entry, first_author, house_key, look_up, merged_year
 from .verify import verify_references as _verify_references
 

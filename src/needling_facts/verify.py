@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .safe_write import write_text
 from .models import Reference
 from .network import FetchError, OfflineError, Services
 from .record_checks import compare_reference
 from .records import FieldsSeen, FrozenRecord, SourceRecord, record_json
+from .safe_write import write_text
 from .sources import ResponseFormatError, Work, crossref_record, pubmed_record
 
 __all__ = [

@@ -139,8 +139,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
             if claim.in_article
             else ""
         )
-        + 
-        f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
+        + f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
         f"{len(claim.cited_keys)} {'study' if len(claim.cited_keys) == 1 else 'studies'}"
         + (f" reporting {claim.participants} participants." if claim.participants else "."),
         "</div>",
