@@ -48,7 +48,7 @@ def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path)
     for claim in lib.claims.values():
         page = read(site, f"claims/{claim.id}")
         assert claim.title.split()[0] in page
-        cited = re.findall(r'<li id="cite-([^"]+)">', page)
+        cited = re.findall(r'<li><span class="nf-anchor" id="cite-([^"]+)">', page)
         assert cited, claim.id
         assert set(cited) >= set(claim.cited_keys)
         numbers = [
@@ -56,6 +56,38 @@ def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path)
         ]
         assert numbers[0] == 1
         assert max(numbers) == len(cited)
+        assert "[@" not in page, claim.id
+
+
+def test_raw_citation_cases_from_the_issue_render(site: Path) -> None:
+    keloid = read(site, "claims/keloid-scars")
+    assert "(Abstract; keloid volume table)&#93;" in keloid  # a locator holding ";"
+    procedure = read(site, "claims/procedure-and-recovery")
+    assert re.search(r'<a href="#cite-Alster2018"[^>]*>\d+</a>&#93;</sup>: that is', procedure)
+
+
+def test_unparsed_citation_fails_a_strict_build_with_its_place(tmp_path: Path) -> None:
+    config = fixture_site(
+        tmp_path, "good", "# Home\n\nFine [@Muller2020].\n\nBad [@Muller2020, a; b] here.\n"
+    )
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 1
+    assert "index.md:5:5: cite.unparsed [@Muller2020, a; b]" in result.stderr
+    html = build(config, tmp_path / "lax", strict=False)
+    assert html.returncode == 0
+    assert "[@" not in (tmp_path / "lax" / "index.html").read_text(encoding="utf-8")
+
+
+def test_links_work_without_directory_urls(tmp_path: Path) -> None:
+    config = fixture_site(tmp_path, "good", "# Home\n\nSee [@Muller2020].\n")
+    config.write_text(config.read_text() + "use_directory_urls: false\n")
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    claim = (tmp_path / "out" / "claims" / "acne-scars.html").read_text(encoding="utf-8")
+    assert 'href="../outcomes/scars.html"' in claim
+    assert 'href="../bibliography.html#ref-Fabbrocini2014"' in claim
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="bibliography.html#ref-Muller2020"' in home
 
 
 def test_bibliography_links_back_to_every_citing_page(site: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from needling_facts.csl import format_references, to_csl_json
@@ -16,6 +17,7 @@ from needling_facts.rendering import (
     overview_table,
     render_citations,
 )
+from needling_facts.rendering.citations import number_list
 
 from .conftest import FIXTURES
 
@@ -29,24 +31,56 @@ def test_citations_are_numbered_in_order_of_first_appearance() -> None:
         "B [@Muller2020]. A [@Fabbrocini2014, p. 149; @Muller2020]. `[@Code]` [@Nope]",
         GOOD.references,
         formatted,
-        bibliography_url="../bibliography/",
+        bibliography_link="../bibliography.md",
     )
     assert page.cited == ["Muller2020", "Fabbrocini2014"]
     assert page.unknown == [("Nope", 1)]
     first, second = page.markdown.split("\n")[0].split("A ")
     assert '<a href="#cite-Muller2020"' in first
     assert ">1</a>" in first
-    assert ">2</a>, p. 149" in second
-    assert ">1</a>" in second
+    # sorted by number: 1 before 2, the locator kept with its number
+    assert second.index(">1</a>") < second.index(">2</a> (p. 149)")
     assert "`[@Code]`" in page.markdown
     assert "## References" in page.markdown
-    items = page.markdown.split('<ol class="nf-references">')[1]
+    items = page.markdown.split('<div class="nf-references" markdown>')[1]
     assert items.index('id="cite-Muller2020"') < items.index('id="cite-Fabbrocini2014"')
-    assert 'href="../bibliography/#ref-Fabbrocini2014"' in items
+    assert "(../bibliography.md#ref-Fabbrocini2014 " in items
     assert 'href="https://doi.org/10.3109/09546634.2012.742949"' in items
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/23216209/"' in items
     # the tooltip carries the full formatted reference as plain text
     assert 'title="Fabbrocini G, De Vita V, Pastore F, Annunziata MC. Percutaneous' in page.markdown
+
+
+def test_several_citations_are_sorted_and_ranged() -> None:
+    keys = sorted(GOOD.references)
+    assert len(keys) >= 2
+    text = (
+        "".join(f"[@{k}] " for k in keys) + "[" + "; ".join(f"@{k}" for k in reversed(keys)) + "]"
+    )
+    page = render_citations(text, GOOD.references, {})
+    last = page.markdown.split("\n")[0].rsplit("<sup", 1)[1]
+    shown = [int(n) for n in re.findall(r">(\d+)</a>", last)]
+    assert shown == [1, len(keys)]
+    assert ">1</a>-<a " in last
+
+
+def test_number_list_ranges_runs_and_keeps_locators_apart() -> None:
+    parts = [(6, "", ""), (2, "", ""), (1, "", ""), (3, "", ""), (3, "", ""), (4, "", "p. 2")]
+    assert number_list(parts) == [(1, 3, "", ""), (4, 4, "", "p. 2"), (6, 6, "", "")]
+
+
+def test_in_text_citation_prints_authors_then_number() -> None:
+    page = render_citations("As @Fabbrocini2014 found.", GOOD.references, {})
+    assert page.markdown.startswith("As Fabbrocini et al. <sup")
+    assert page.cited == ["Fabbrocini2014"]
+
+
+def test_unparsed_brackets_are_inert_and_reported() -> None:
+    page = render_citations("A [@Muller2020, Abstract; table] B", GOOD.references, {})
+    assert "[@" not in page.markdown
+    assert 'class="nf-cite-unparsed"' in page.markdown
+    (unparsed,) = page.unparsed
+    assert unparsed.col == 3
 
 
 def test_page_without_citations_is_unchanged() -> None:
@@ -88,6 +122,9 @@ def test_claim_page_shows_everything_a_reader_needs() -> None:
         "<blockquote>Microneedling can treat keloid, acne, and surgical scars.</blockquote>" in page
     )
     assert "| Fabbrocini et al. 2014 [@Fabbrocini2014, Abstract] | case series | 60 |" in page
+    # the outcome badge is a Markdown link to the outcome's source, whatever the URL scheme
+    assert "](../outcomes/scars.md){ .nf-badge .nf-outcome }" in page
+    assert "../../outcomes" not in page
     assert "nf-certainty-low" in page
     assert "nf-verdict-partly-supported" in page
     assert "## Caveats\n\n- No control group." in page

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from .citation_syntax import find_citations
+from .citation_syntax import scan
 from .models import CLAIM_ID_PATTERN, AnyClaim, Claim, GeneralClaim, ScarClaim
 from .problems import Problem
 from .text import read_text
@@ -173,12 +173,22 @@ def _index_lines(
 
 
 def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:
-    for citation in find_citations(body):
-        line_start = body.rfind("\n", 0, citation.start) + 1
+    found = scan(body)
+    for citation in found.citations:
         for key in citation.keys:
             out.body_citations.append(
-                BodyCitation(key, body_line + citation.line - 1, citation.start - line_start + 1)
+                BodyCitation(key, body_line + citation.line - 1, citation.col)
             )
+    for unparsed in found.unparsed:
+        out.problems.append(
+            Problem(
+                out.path,
+                body_line + unparsed.line - 1,
+                unparsed.col,
+                "cite.unparsed",
+                f"{unparsed.text!r} is not a citation: {unparsed.reason}",
+            )
+        )
 
 
 def _collect_evidence_refs(data: dict[Any, Any], out: ClaimFile) -> None:

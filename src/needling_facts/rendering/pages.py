@@ -6,13 +6,15 @@ Pure functions of the library: no MkDocs here. Links between generated pages are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+from ..citation_syntax import parse_key
 from ..csl import FormattedReference
 from ..exports import claim_jsonld, script_tag
 from ..library import Library
 from ..models import Claim, Outcome, Reference, ScarClaim
-from .citations import key_slug
+from .citations import inert, key_slug
 from .markup import badge, cell, esc, reference_links
 
 __all__ = [
@@ -37,6 +39,17 @@ def claim_path(claim_id: str) -> str:
 
 def outcome_path(outcome: Outcome) -> str:
     return f"outcomes/{outcome.value}.md"
+
+
+def citation(key: str, locator: str | None = None) -> str:
+    """``[@key, locator]`` in pandoc syntax, with the locator escaped so that any text (a ``;``,
+    brackets, an ``@``) stays part of it, and a key outside the simple syntax braced."""
+    shown = key if parse_key(key, 0, len(key)) == (key, len(key)) else "{" + key + "}"
+    text = ""
+    if locator:
+        words = " ".join(locator.split())
+        text = ", " + re.sub(r"([\\\[\];@`])", r"\\\1", words)
+    return f"[@{shown}{text}]"
 
 
 def _studies(claim: Claim) -> int:
@@ -109,9 +122,12 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
         reason = f" {esc(claim.withdrawn_reason)}" if claim.withdrawn_reason else ""
         lines += [f'!!! warning "Withdrawn"\n    This claim is withdrawn.{reason}', ""]
     lines += [
-        f'<p class="nf-badges">{badge(claim.certainty)} {badge(claim.verdict)} '
-        f'<a class="nf-badge nf-outcome" href="../../{outcome_path(claim.outcome)[:-3]}/">'
-        f"{esc(claim.outcome.label)}</a></p>",
+        # A Markdown link to the outcome's source file: the engine turns it into the right URL
+        # whatever its URL scheme (use_directory_urls or not).
+        f"{badge(claim.certainty)} {badge(claim.verdict)} "
+        f"[{inert(esc(claim.outcome.label))}](../{outcome_path(claim.outcome)})"
+        "{ .nf-badge .nf-outcome }",
+        "{ .nf-badges }",
         "",
         f'<p class="nf-statement">{esc(claim.statement)}</p>',
         "",
@@ -137,9 +153,9 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     if claim.evidence:
         lines += ["| Study | Design | n | What it found | Stance |", "|---|---|---:|---|---|"]
         for item in claim.evidence:
-            locator = f", {item.locator}" if item.locator else ""
+            study = _short(references.get(item.ref), item.ref)
             lines.append(
-                f"| {_short(references.get(item.ref), item.ref)} [@{item.ref}{cell(locator)}] "
+                f"| {study} {citation(item.ref, item.locator)} "
                 f"| {cell(item.design.label)} "
                 f"| {item.participants or '&ndash;'} | {cell(item.finding)} "
                 f'| <span class="nf-stance nf-stance-{item.stance.value}">'

