@@ -17,7 +17,7 @@ DATA_VERSION = "2026.11.24"
 """Version of the bundled claims and references (date of the last content change)."""
 
 if TYPE_CHECKING:
-    from .citation_syntax import Citation, CitationItem, find_citations
+    from .citation_syntax import Citation, CitationItem, Scan, Unparsed, find_citations, scan
     from .library import Library, UnknownClaimError, UnknownReferenceError
     from .loading import load
     from .models import (
@@ -50,6 +50,9 @@ _LAZY: dict[str, str] = {
     "Citation": "citation_syntax",
     "CitationItem": "citation_syntax",
     "find_citations": "citation_syntax",
+    "Scan": "citation_syntax",
+    "Unparsed": "citation_syntax",
+    "scan": "citation_syntax",
     "CODES": "problems",
     "CodeInfo": "problems",
     "Problem": "problems",
@@ -99,6 +102,7 @@ __all__ = [
     "Problem",
     "Protocol",
     "Reference",
+    "Scan",
     "ScarClaim",
     "ScarType",
     "Severity",
@@ -107,10 +111,12 @@ __all__ = [
     "StudyDesign",
     "UnknownClaimError",
     "UnknownReferenceError",
+    "Unparsed",
     "Verdict",
     "__version__",
     "find_citations",
     "load",
+    "scan",
 ]
 
 

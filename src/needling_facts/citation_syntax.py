@@ -26,7 +26,6 @@ __all__ = [
     "Scan",
     "Unparsed",
     "find_citations",
-    "parse_key",
     "replace_citations",
     "scan",
 ]
