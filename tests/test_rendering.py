@@ -7,7 +7,6 @@ from needling_facts.csl import format_references, to_csl_json
 from needling_facts.loading import load_from
 from needling_facts.problems import CODES
 from needling_facts.rendering import (
-    BACKLINKS_MARKER,
     bibliography_page,
     claim_page,
     claims_index_page,
@@ -142,14 +141,17 @@ def test_overview_outcome_and_index_pages() -> None:
     assert "## [Microneedling for atrophic acne scars](../claims/acne-scars.md)" in scars
 
 
-def test_bibliography_has_anchors_links_and_backlink_slots() -> None:
+def test_bibliography_has_anchors_links_and_backlinks() -> None:
     formatted = format_references(GOOD.references.values())
-    page = bibliography_page(GOOD, formatted)
+    cited_by = {"Muller2020": [("claims/collagen.md", "Collagen")]}
+    page = bibliography_page(GOOD, formatted, cited_by)
     for key in GOOD.references:
         assert f'id="ref-{key}"' in page
-        assert BACKLINKS_MARKER.format(key=key) in page
+    assert "Cited by: [Collagen](claims/collagen.md#cite-Muller2020)" in page
     assert page.index("ref-Fabbrocini2014") < page.index("ref-Muller2020")  # by first author
     assert 'href="https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/"' in page
+    only = bibliography_page(GOOD, formatted, cited_by, keys=["Muller2020"])
+    assert 'id="ref-Fabbrocini2014"' not in only
 
 
 def test_evidence_map_is_valid_svg_with_one_marker_per_claim() -> None:

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from .citation_syntax import scan
 from .models import CLAIM_ID_PATTERN, AnyClaim, Claim, GeneralClaim, ScarClaim
 from .problems import Problem
+from .sanitize import unsafe_links
 from .text import read_text
 
 __all__ = ["BodyCitation", "ClaimFile", "parse_claim_file", "read_claim_file"]
@@ -105,6 +106,7 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
             )
         )
     text = text.removeprefix("\ufeff")
+    _collect_unsafe_links(text, out)
     if not text.startswith("---"):
         out.problems.append(
             Problem(path, 1, 1, "claim.no-front-matter", "expected YAML front matter opened by ---")
@@ -170,6 +172,15 @@ def _index_lines(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _index_lines(item, (*loc, index), lines, line_offset)
+
+
+def _collect_unsafe_links(text: str, out: ClaimFile) -> None:
+    """Script links and event-handler attribute lists anywhere in the file (prose, findings,
+    caveats, locators...): every text field of a claim is rendered as Markdown somewhere."""
+    for found in unsafe_links(text):
+        line = text.count("\n", 0, found.offset) + 1
+        col = found.offset - (text.rfind("\n", 0, found.offset) + 1) + 1
+        out.problems.append(Problem(out.path, line, col, "content.unsafe-link", found.message))
 
 
 def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:

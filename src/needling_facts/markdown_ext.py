@@ -23,11 +23,13 @@ from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from .csl import DEFAULT_STYLE, EntryFormatter, FormattedReference
 from .models import Reference
 from .rendering.citations import CitedPage, render_citations
+from .sanitize import clean_html
 
 __all__ = ["CitationsExtension", "PageHook", "makeExtension"]
 
@@ -77,6 +79,7 @@ class CitationsExtension(Extension):
                 "the bibliography page inside docs, linked from each list ('' for no link)",
             ],
             "heading": ["References", "heading of each page's reference list"],
+            "sanitize": [True, "pass the page's HTML through the allow-list sanitiser (nh3)"],
         }
         super().__init__(**kwargs)
         self.references: Mapping[str, Reference] | None = None
@@ -104,6 +107,9 @@ class CitationsExtension(Extension):
         # After whitespace normalisation (30), before fenced code (25) and HTML blocks (20):
         # the scanner skips code and comments itself, exactly as `check` does.
         md.preprocessors.register(_CitationPreprocessor(md, self), "needling_facts_citations", 27)
+        if self.getConfig("sanitize"):
+            # Last, after raw HTML is put back (30) and entities restored (10): the whole page.
+            md.postprocessors.register(_SanitizePostprocessor(md), "needling_facts_sanitize", 1)
 
 
 class _CitationPreprocessor(Preprocessor):
@@ -137,6 +143,11 @@ class _CitationPreprocessor(Preprocessor):
         if extension.on_page is not None:
             extension.on_page(source, page)
         return page.markdown.split("\n")
+
+
+class _SanitizePostprocessor(Postprocessor):
+    def run(self, text: str) -> str:
+        return clean_html(text)
 
 
 def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Python-Markdown's name)

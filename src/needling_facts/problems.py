@@ -194,6 +194,14 @@ CODES: dict[str, CodeInfo] = _codes(
         "[@NoSuchKey2020]",
     ),
     CodeInfo(
+        "content.unsafe-link",
+        E,
+        "A link with a scheme other than http, https or mailto (`javascript:`, `data:`...), "
+        "or an attribute list setting an event handler or style, in a claim file or a "
+        "bibliography field; the handbook would strip it, so it is an error at its line.",
+        "finding: see [this](javascript:alert(1))",
+    ),
+    CodeInfo(
         "docs.unreadable",
         E,
         "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",

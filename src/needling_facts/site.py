@@ -5,15 +5,121 @@ No engine is imported here; the MkDocs plugin and the Zensical setup only wire t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .citation_syntax import scan
-from .models import Reference
+from .csl import FormattedReference
+from .library import Library
+from .models import Outcome, Reference
 from .problems import Problem
+from .rendering import (
+    bibliography_page,
+    claim_page,
+    claim_path,
+    claims_index_page,
+    outcome_page,
+    outcome_path,
+)
+from .rendering.style import STYLESHEET
 from .text import read_text
 
-__all__ = ["check_docs", "check_page"]
+__all__ = [
+    "BIBLIOGRAPHY",
+    "CLAIMS_INDEX",
+    "STYLESHEET_PATH",
+    "Site",
+    "build_site",
+    "check_docs",
+    "check_page",
+    "citation_index",
+    "page_title",
+]
+
+BIBLIOGRAPHY = "bibliography.md"
+CLAIMS_INDEX = "claims/index.md"
+STYLESHEET_PATH = "assets/stylesheets/needling-facts.css"
+_TITLE = re.compile(r"^title:\s*\"?(?P<title>.+?)\"?\s*$|^#\s+(?P<heading>.+?)\s*#*\s*$", re.M)
+
+
+@dataclass(slots=True)
+class Site:
+    """What an engine needs to publish the handbook, as data."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    """Generated pages (and the stylesheet): path inside docs -> content."""
+    nav: list[Any] = field(default_factory=list)
+    """Nav entries for the generated pages, in MkDocs/Zensical ``nav`` form."""
+    citations: dict[str, list[str]] = field(default_factory=dict)
+    """Page path -> keys it cites, in order of first citation (its reference numbers)."""
+    cited_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Key -> (page path, page title) of every page that cites it, sorted by path."""
+
+
+def page_title(path: str, markdown: str) -> str:
+    """A page's title: front-matter ``title``, else its first ``#`` heading, else its name."""
+    match = _TITLE.search(markdown[:5000])
+    if match is not None:
+        return (match.group("title") or match.group("heading")).replace('\\"', '"')
+    return Path(path).stem.replace("-", " ").capitalize()
+
+
+def citation_index(pages: Mapping[str, str]) -> dict[str, list[str]]:
+    """Page path -> cited keys in order of first appearance."""
+    index: dict[str, list[str]] = {}
+    for path, markdown in pages.items():
+        keys: dict[str, None] = {}
+        for citation in scan(markdown).citations:
+            keys.update(dict.fromkeys(citation.keys))
+        if keys:
+            index[path] = list(keys)
+    return index
+
+
+def _nav(library: Library) -> list[Any]:
+    outcomes: list[Any] = []
+    for outcome in Outcome:
+        claims = library.filter(outcome=outcome, include_withdrawn=True)
+        if claims:
+            outcomes.append(
+                {outcome.label: [outcome_path(outcome), *(claim_path(x.id) for x in claims)]}
+            )
+    return [{"Claims": [{"All claims": CLAIMS_INDEX}, *outcomes]}, {"Bibliography": BIBLIOGRAPHY}]
+
+
+def build_site(
+    library: Library,
+    hand_written: Mapping[str, str],
+    formatted: Mapping[str, FormattedReference],
+    *,
+    all_references: bool = False,
+) -> Site:
+    """The generated pages, nav, citation index and back-links for ``library``.
+
+    ``hand_written`` maps each hand-written page's path inside docs to its Markdown. The
+    bibliography lists the cited references only, unless ``all_references``.
+    """
+    site = Site(nav=_nav(library))
+    pages = site.pages
+    pages[CLAIMS_INDEX] = claims_index_page(library)
+    for claim in library.claims.values():
+        pages[claim_path(claim.id)] = claim_page(claim, library.references)
+    for outcome in {claim.outcome for claim in library.claims.values()}:
+        pages[outcome_path(outcome)] = outcome_page(library, outcome)
+    every_page = {**hand_written, **pages}
+    site.citations = citation_index(every_page)
+    for path in sorted(site.citations):
+        title = page_title(path, every_page[path])
+        for key in site.citations[path]:
+            if key in library.references:
+                site.cited_by.setdefault(key, []).append((path, title))
+    keys = None if all_references else list(site.cited_by)
+    pages[BIBLIOGRAPHY] = bibliography_page(library, formatted, site.cited_by, keys=keys)
+    pages[STYLESHEET_PATH] = STYLESHEET
+    return site
 
 
 def check_page(path: str, markdown: str, references: Mapping[str, Reference]) -> list[Problem]:

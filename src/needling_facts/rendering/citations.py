@@ -49,6 +49,12 @@ def inert(fragment: str) -> str:
     return _TAG_OR_SPECIAL.sub(lambda m: m.group(1) or f"&#{ord(m.group(2))};", fragment)
 
 
+def _shown(text: str) -> str:
+    """Text from inside a citation, escaped, with any ``[@`` split so none reaches a page."""
+    text = text.replace("[@", "[ @").replace("[-@", "[ -@")
+    return inert(esc(" " + text if text.startswith(("@", "-@")) else text))
+
+
 def _attribute(text: str) -> str:
     return esc(text).replace("|", "&#124;")
 
@@ -121,12 +127,12 @@ def render_citations(
             known.append((value, item.prefix, item.locator))
         shown: list[str] = []
         for first, last, prefix, locator in number_list(known):
-            text = f"{inert(esc(prefix))} " if prefix else ""
+            text = f"{_shown(prefix)} " if prefix else ""
             text += link(by_number[first], str(first))
             if last > first:
                 text += "-" + link(by_number[last], str(last))
             if locator:
-                text += f" ({inert(esc(locator))})"
+                text += f" ({_shown(locator)})"
             shown.append(text)
         numbers_html = f'<sup class="nf-cite">&#91;{", ".join(shown + unknown)}&#93;</sup>'
         if citation.in_text and not citation.items[0].suppress_author:
@@ -141,9 +147,12 @@ def render_citations(
         if isinstance(event, Citation):
             pieces.append(render(event))
         else:
+            # Shown without its brackets, marked, so no raw "[@" reaches the page even after a
+            # sanitiser has turned character references back into text.
+            shown = event.text.removeprefix("[").removesuffix("]")
             pieces.append(
                 f'<span class="nf-cite-unparsed" title="not a citation: '
-                f'{_attribute(event.reason)}">{inert(esc(event.text))}</span>'
+                f'{_attribute(event.reason)}">{_shown(shown)}</span>'
             )
         position = event.end
     pieces.append(markdown[position:])

@@ -7,7 +7,7 @@ Pure functions of the library: no MkDocs here. Links between generated pages are
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..citation_syntax import parse_key
 from ..csl import FormattedReference
@@ -18,7 +18,6 @@ from .citations import inert, key_slug
 from .markup import badge, cell, esc, reference_links
 
 __all__ = [
-    "BACKLINKS_MARKER",
     "bibliography_page",
     "claim_page",
     "claim_path",
@@ -28,9 +27,6 @@ __all__ = [
     "outcome_path",
     "overview_table",
 ]
-
-BACKLINKS_MARKER = "<!-- nf-backlinks:{key} -->"
-"""Placeholder on the bibliography page, filled with links once every page has been read."""
 
 
 def claim_path(claim_id: str) -> str:
@@ -229,23 +225,49 @@ def claims_index_page(library: Library) -> str:
     return "# All claims\n\n" + overview_table(library, prefix="../") + "\n"
 
 
-def bibliography_page(library: Library, formatted: Mapping[str, FormattedReference]) -> str:
-    """Every reference, in the configured style, with links and a back-link placeholder."""
+def bibliography_page(
+    library: Library,
+    formatted: Mapping[str, FormattedReference],
+    cited_by: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    *,
+    keys: Iterable[str] | None = None,
+) -> str:
+    """References in the configured style, with links and the pages that cite each.
+
+    ``cited_by`` maps a key to ``(page source path, page title)`` pairs; links to them are
+    Markdown links from ``bibliography.md``, so the engine resolves them. ``keys`` limits the
+    page to those references (e.g. only the cited ones); by default every reference is shown.
+    """
+    shown_keys = set(library.references) if keys is None else set(keys)
+    references = {k: r for k, r in library.references.items() if k in shown_keys}
     lines = [
         "# Bibliography",
         "",
-        f"{len(library.references)} works, each with the pages and claims that cite it.",
+        f"{len(references)} works, each with the pages that cite it.",
         "",
     ]
     for key, reference in sorted(
-        library.references.items(),
+        references.items(),
         key=lambda kv: ((kv[1].authors[0].family if kv[1].authors else kv[0]).lower(), kv[0]),
     ):
         shown = formatted[key].html if key in formatted else esc(key)
+        citers = (cited_by or {}).get(key, ())
+        backlinks = (
+            "Cited by: "
+            + ", ".join(
+                f"[{inert(esc(title))}]({path}#cite-{key_slug(key)})" for path, title in citers
+            )
+            if citers
+            else "Not cited on any page."
+        )
         lines += [
             f'<div class="nf-ref" id="ref-{key_slug(key)}" markdown>',
-            f'<p>{shown} {reference_links(reference)} <code class="nf-key">{esc(key)}</code></p>',
-            f'<p class="nf-cited-by">{BACKLINKS_MARKER.format(key=esc(key))}</p>',
+            f"{inert(shown)} {inert(reference_links(reference))} "
+            f'<code class="nf-key">{esc(key)}</code>',
+            "",
+            backlinks,
+            "{ .nf-cited-by }",
+            "",
             "</div>",
             "",
         ]
