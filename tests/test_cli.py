@@ -136,3 +136,24 @@ def test_module_entry_point_and_console_script() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("checked ")
     assert Path(sys.executable).with_name("needling-facts").exists()
+
+
+def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee [@Muller2020].\n", encoding="utf-8")
+    out = io.StringIO()
+    code = main(
+        [
+            "pages",
+            "--bib", str(FIXTURES / "good" / "references.bib"),
+            "--claims", str(FIXTURES / "good" / "claims"),
+            "--docs", str(docs),
+            "--out", str(docs),
+        ],
+        stdout=out,
+    )  # fmt: skip
+    assert code == 0, out.getvalue()
+    assert (docs / "claims" / "acne-scars.md").is_file()
+    bibliography = (docs / "bibliography.md").read_text(encoding="utf-8")
+    assert "[Home](index.md#cite-Muller2020)" in bibliography

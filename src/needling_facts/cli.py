@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--docs", metavar="DIR", help="also check citations in the hand-written pages of DIR"
     )
 
+    pages = commands.add_parser(
+        "pages", help="write the generated handbook pages (for Zensical or any engine)"
+    )
+    _add_source_options(pages)
+    pages.add_argument("--out", required=True, metavar="DIR", help="docs folder to write into")
+    pages.add_argument("--docs", metavar="DIR", help="hand-written pages (for back-links)")
+    pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
+
     listing = commands.add_parser("list", help="list claims")
     _add_source_options(listing)
     listing.add_argument("--outcome", choices=[o.value for o in Outcome])
@@ -117,7 +125,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
     library = load_from(bib, claims)
-    handler = {"check": _check, "list": _list, "show": _show, "export": _export}[args.command]
+    handler = {"check": _check, "list": _list, "show": _show, "export": _export, "pages": _pages}[
+        args.command
+    ]
     return handler(library, args, out)
 
 
@@ -223,6 +233,29 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
     if not Path(docs).is_dir():
         return [Problem(docs, 1, 1, "docs.unreadable", "no such folder")]
     return check_docs(Path(docs), library.references)
+
+
+def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
+    from .csl import DEFAULT_STYLE, EntryFormatter
+    from .site import build_site
+
+    docs = Path(args.docs) if args.docs else None
+    hand_written = {
+        p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in (sorted(docs.rglob("*.md")) if docs else [])
+        if p.is_file()
+    }
+    site = build_site(
+        library, hand_written, EntryFormatter(library.references, args.style or DEFAULT_STYLE)
+    )
+    root = Path(args.out)
+    for relative, content in site.pages.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    print(f"wrote {len(site.pages)} pages to {root}", file=out)
+    return 1 if library.errors else 0
 
 
 def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
