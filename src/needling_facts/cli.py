@@ -240,12 +240,13 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     from .csl import DEFAULT_STYLE, EntryFormatter
     from .site import build_site
 
-    docs = Path(args.docs) if args.docs else None
-    hand_written = {
-        p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-        for p in (sorted(docs.rglob("*.md")) if docs else [])
-        if p.is_file()
-    }
+    hand_written: dict[str, str] = {}
+    if args.docs:
+        docs = Path(args.docs)
+        for path in sorted(docs.rglob("*.md")):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                hand_written[path.relative_to(docs).as_posix()] = text
     site = build_site(
         library, hand_written, EntryFormatter(library.references, args.style or DEFAULT_STYLE)
     )
