@@ -120,7 +120,7 @@ def render_citations(
         for item in citation.items:
             if item.key not in references:
                 page.unknown.append((item.key, citation.line))
-                unknown.append(f'<span class="nf-cite-unknown">?{inert(esc(item.key))}</span>')
+                unknown.append(f'<span class="nf-cite-unknown">?{_shown(item.key)}</span>')
                 continue
             value = number(item.key)
             by_number[value] = item.key
@@ -184,7 +184,7 @@ def _reference_list(
     lines = [f"## {heading}", "", '<div class="nf-references" markdown>', ""]
     for position, key in enumerate(cited, 1):
         shown = formatted[key].html if key in formatted else esc(key)
-        entry = f'<span class="nf-anchor" id="cite-{key_slug(key)}"></span>{inert(shown)}'
+        entry = f'<span class="nf-anchor" id="cite-{key_slug(key)}">{inert(shown)}</span>'
         links = reference_links(references[key])
         if links:
             entry += " " + inert(links)

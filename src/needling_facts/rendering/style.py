@@ -23,7 +23,7 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
 .nf-stance-mentions { color: #6b7280; }
 .nf-cite a { text-decoration: none; }
 .nf-cite-unknown { color: #b91c1c; }
-.nf-references li:target, .nf-ref:target {
+.nf-references :target, .nf-ref:target {
   background: var(--md-accent-fg-color--transparent, #fff3c4); }
 .nf-link { font-size: .8em; margin-left: .3em; }
 .nf-to-bibliography { font-size: .8em; margin-left: .3em; }
