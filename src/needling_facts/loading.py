@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import threading
 from collections import OrderedDict
 from functools import cache
@@ -63,8 +65,10 @@ def load(*, bib: str | Path | None = None, claims_dir: str | Path | None = None)
     return load_from(Path(bib or default_bib), Path(claims_dir or default_claims))
 
 
-def load_from(bib: Path, claims_dir: Path) -> Library:
-    parsed = _read_bibliography_cached(bib)
+def load_from(bib: Path, claims_dir: Path, *, cache_dir: Path | None = None) -> Library:
+    """Load a library; ``cache_dir`` keeps the parsed bibliography on disk between processes
+    (keyed by the file's content), so a fresh ``mkdocs build`` does not parse it again."""
+    parsed = _read_bibliography_cached(bib, cache_dir)
     claim_files, folder_problems = read_claim_folder(claims_dir)
     problems = [*parsed.problems, *folder_problems]
     for file in claim_files:
@@ -116,7 +120,7 @@ _bib_cache: OrderedDict[tuple[str, str], ParsedBibliography] = OrderedDict()
 _bib_cache_lock = threading.Lock()
 
 
-def _read_bibliography_cached(path: Path) -> ParsedBibliography:
+def _read_bibliography_cached(path: Path, cache_dir: Path | None = None) -> ParsedBibliography:
     try:
         data = path.read_bytes()
     except OSError:
@@ -127,12 +131,49 @@ def _read_bibliography_cached(path: Path) -> ParsedBibliography:
         if cached is not None:
             _bib_cache.move_to_end(cache_key)
             return cached
-    parsed = read_bibliography(path, data)
+    parsed = _read_disk_cache(cache_dir, cache_key) if cache_dir else None
+    if parsed is None:
+        parsed = read_bibliography(path, data)
+        if cache_dir is not None:
+            _write_disk_cache(cache_dir, cache_key, parsed)
     with _bib_cache_lock:
         _bib_cache[cache_key] = parsed
         while len(_bib_cache) > _BIB_CACHE_SIZE:
             _bib_cache.popitem(last=False)
     return parsed
+
+
+def _disk_cache_path(cache_dir: Path, cache_key: tuple[str, str]) -> Path:
+    from . import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0{cache_key[0]}\0{cache_key[1]}".encode()).hexdigest()
+    return cache_dir / f"bibliography-{digest[:24]}.pickle"
+
+
+def _read_disk_cache(cache_dir: Path, cache_key: tuple[str, str]) -> ParsedBibliography | None:
+    # Our own cache, written by this version of the package for this exact content.
+    try:
+        with _disk_cache_path(cache_dir, cache_key).open("rb") as file:
+            value = pickle.load(file)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return value if isinstance(value, ParsedBibliography) else None
+
+
+def _write_disk_cache(
+    cache_dir: Path, cache_key: tuple[str, str], parsed: ParsedBibliography
+) -> None:
+    target = _disk_cache_path(cache_dir, cache_key)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob("bibliography-*.pickle"):
+            old.unlink(missing_ok=True)  # one parsed bibliography is enough
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(target)
+    except OSError:
+        pass  # a read-only checkout still builds; it only parses every time
 
 
 def clear_caches() -> None:

@@ -1,7 +1,5 @@
-"""The MkDocs plugin: wires the site builder and the citations extension into MkDocs events.
-
-The only module that imports mkdocs. Registered as ``needling-facts`` in ``mkdocs.plugins``.
-"""
+"""The MkDocs plugin (entry point ``needling-facts``): wires the site builder and the citations
+extension into MkDocs events. The only module that imports mkdocs."""
 
 from __future__ import annotations
 
@@ -36,26 +34,25 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
     claims_dir = c.Type(str, default="src/needling_facts/content")
     style = c.Type(str, default=DEFAULT_STYLE)
     all_references = c.Type(bool, default=False)
-    cache = c.Deprecated(message="formatted references are now cached per entry, in memory")
-    cache_dir = c.Deprecated(message="formatted references are now cached per entry, in memory")
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/needling-facts")
 
 
 class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
-    library: Library | None = None
-
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.library = None
+        self.library: Library | None = None
         if not self.config.enabled:
             return config
         if not style_exists(style := self.config.style):
             raise PluginError(f"needling-facts: unknown CSL style {style!r} (e.g. 'apa')")
         root = Path(config.config_file_path).parent
         self.paths = (root / self.config.bib, root / self.config.claims_dir)
-        self.library = library = load_from(*self.paths)
+        cache = root / self.config.cache_dir if self.config.cache else None
+        self.library = library = load_from(*self.paths, cache_dir=cache)
         for problem in library.problems:  # errors as warnings: `--strict` fails on them
             level = logging.WARNING if problem.severity is Severity.ERROR else logging.INFO
             log.log(level, "needling-facts: %s", problem)
-        self.formatted = EntryFormatter(library.references, style)
+        self.formatted = EntryFormatter(library.references, style, cache)
         self.extension = CitationsExtension(style=style, bibliography=BIBLIOGRAPHY)
         self.extension.use(library.references, self.formatted)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
@@ -90,6 +87,10 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             return get_relative_url(target.url, page.url) if target else src_uri
 
         return expand_markers(self.library, page.file.src_uri, markdown, url_of)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.library is not None:
+            self.formatted.save()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.library is not None:
