@@ -97,7 +97,8 @@ def test_reader_follows_claim_citation_reference_and_back(page: Page, base_url: 
     reference = page.locator(f"#ref-{key}")
     expect(reference).to_be_in_viewport()
 
-    reference.locator(".nf-cited-by a", has_text="Microneedling for keloid scars").click()
+    backlinks = page.locator(f"#ref-{key} + .nf-cited-by a")
+    backlinks.filter(has_text="Microneedling for keloid scars").click()
     page.wait_for_url(f"**/claims/keloid-scars/#cite-{key}")
     expect(page.locator(f"#cite-{key}")).to_be_in_viewport()
 

@@ -86,6 +86,8 @@ class CitationsExtension(Extension):
         self.formatted: Mapping[str, FormattedReference] | None = None
         self.page_source: str | None = None
         """Set by an engine adapter before each page; otherwise asked from the engine."""
+        self.bibliography_url: str | None = None
+        """The bibliography's URL relative to the page, when an adapter knows it."""
         self.on_page: PageHook | None = None
 
     def use(
@@ -126,7 +128,13 @@ class _CitationPreprocessor(Preprocessor):
         if target and source != target:
             link = posixpath.relpath(target, posixpath.dirname(source) or ".") if source else None
         page = render_citations(
-            "\n".join(lines), references, formatted, link, str(extension.getConfig("heading"))
+            "\n".join(lines),
+            references,
+            formatted,
+            link,
+            str(extension.getConfig("heading")),
+            bibliography_url=extension.bibliography_url,
+            stash=self.md.htmlStash.store,
         )
         where = source or "<page>"
         for unparsed in page.unparsed:

@@ -80,12 +80,13 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
     ) -> str | None:
         if self.library is None:
             return markdown
-        self.extension.page_source = page.file.src_uri  # the extension renders this page next
 
         def url_of(src_uri: str) -> str:
             target = files.get_file_from_path(src_uri)
             return get_relative_url(target.url, page.url) if target else src_uri
 
+        self.extension.page_source = page.file.src_uri  # the extension renders this page next
+        self.extension.bibliography_url = url_of(BIBLIOGRAPHY)
         return expand_markers(self.library, page.file.src_uri, markdown, url_of)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -9,7 +9,7 @@ and returned in `CitedPage.unparsed`, so callers report it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..citation_syntax import Citation, CitationItem, Unparsed, scan
@@ -92,13 +92,20 @@ def render_citations(
     formatted: Mapping[str, FormattedReference],
     bibliography_link: str | None = "bibliography.md",
     heading: str = "References",
+    *,
+    bibliography_url: str | None = None,
+    stash: Callable[[str], str] | None = None,
 ) -> CitedPage:
     """Number citations in order of first appearance; append the page's reference list.
 
     ``bibliography_link`` is the bibliography page as a Markdown link target relative to this
     page's source (``../bibliography.md``), so every engine resolves it; ``None`` leaves the
-    link out.
+    link out. An engine that knows the bibliography's URL relative to this page passes
+    ``bibliography_url`` instead: the list is then plain HTML, which is faster to build.
+    ``stash`` (Python-Markdown's ``htmlStash.store``) hides the HTML we produce from the
+    Markdown parser, which then has nothing of ours to parse again.
     """
+    keep = stash or (lambda html: html)
     found = scan(markdown)
     page = CitedPage(markdown, unparsed=found.unparsed)
     numbers: dict[str, int] = {}
@@ -145,14 +152,16 @@ def render_citations(
     for event in sorted(events, key=lambda e: e.start):
         pieces.append(markdown[position : event.start])
         if isinstance(event, Citation):
-            pieces.append(render(event))
+            pieces.append(keep(render(event)))
         else:
             # Shown without its brackets, marked, so no raw "[@" reaches the page even after a
             # sanitiser has turned character references back into text.
             shown = event.text.removeprefix("[").removesuffix("]")
             pieces.append(
-                f'<span class="nf-cite-unparsed" title="not a citation: '
-                f'{_attribute(event.reason)}">{_shown(shown)}</span>'
+                keep(
+                    f'<span class="nf-cite-unparsed" title="not a citation: '
+                    f'{_attribute(event.reason)}">{_shown(shown)}</span>'
+                )
             )
         position = event.end
     pieces.append(markdown[position:])
@@ -170,6 +179,25 @@ def render_citations(
 def _in_text_names(item: CitationItem, references: Mapping[str, Reference]) -> str:
     reference = references.get(item.key)
     return inert(esc(_authors(reference))) + " " if reference is not None else ""
+
+
+def _reference_list_html(
+    cited: list[str],
+    references: Mapping[str, Reference],
+    formatted: Mapping[str, FormattedReference],
+    bibliography_url: str,
+) -> str:
+    items = []
+    for key in cited:
+        shown = formatted[key].html if key in formatted else esc(key)
+        links = reference_links(references[key])
+        target = esc(f"{bibliography_url}#ref-{key_slug(key)}")
+        items.append(
+            f'<li><span class="nf-anchor" id="cite-{key_slug(key)}">{shown}</span> {links} '
+            f'<a class="nf-to-bibliography" href="{target}" title="{BIBLIOGRAPHY_LINK_TITLE}">'
+            "&#8599; bibliography</a></li>"
+        )
+    return '<div class="nf-references"><ol>' + "".join(items) + "</ol></div>"
 
 
 def _reference_list(

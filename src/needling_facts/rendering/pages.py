@@ -260,15 +260,14 @@ def bibliography_page(
             if citers
             else "Not cited on any page."
         )
+        # The entry is a raw HTML block (Markdown leaves it alone: fast on thousands of
+        # entries); only the back-links are Markdown, so that the engine resolves them.
         lines += [
-            f'<div class="nf-ref" id="ref-{key_slug(key)}" markdown>',
-            f"{inert(shown)} {inert(reference_links(reference))} "
-            f'<code class="nf-key">{esc(key)}</code>',
+            f'<p class="nf-ref" id="ref-{key_slug(key)}">{shown} {reference_links(reference)} '
+            f'<code class="nf-key">{esc(key)}</code></p>',
             "",
             backlinks,
             "{ .nf-cited-by }",
-            "",
-            "</div>",
             "",
         ]
     return "\n".join(lines)

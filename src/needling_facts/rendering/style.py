@@ -27,8 +27,8 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
   background: var(--md-accent-fg-color--transparent, #fff3c4); }
 .nf-link { font-size: .8em; margin-left: .3em; }
 .nf-to-bibliography { font-size: .8em; margin-left: .3em; }
-.nf-ref { margin-bottom: 1em; }
-.nf-ref p { margin: .2em 0; }
+.nf-ref { margin: 1em 0 .2em; }
+.nf-cited-by { margin-top: 0; }
 .nf-cited-by { font-size: .85em; color: var(--md-default-fg-color--light, #555); }
 .nf-key { font-size: .75em; }
 .nf-reviewed { font-size: .8em; color: var(--md-default-fg-color--light, #555); }
