@@ -39,7 +39,8 @@ def test_home_has_overview_and_evidence_map(site: Path) -> None:
         assert f'href="claims/{claim.id}/"' in home
     assert home.count('class="nf-badge nf-certainty') == len(lib.claims)
     assert '<svg class="nf-evidence-map"' in home
-    assert home.count("<circle") == len(lib.claims) + 4
+    assert home.count("<circle") == len(lib.claims) + 4 + 3  # + colour and size legends
+    assert 'role="img"' not in home.split("nf-evidence-map", 1)[1].split("</svg>", 1)[0]
 
 
 def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path) -> None:

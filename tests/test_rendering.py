@@ -128,6 +128,8 @@ def test_claim_page_shows_everything_a_reader_needs() -> None:
     assert "nf-verdict-partly-supported" in page
     assert "## Caveats\n\n- No control group." in page
     assert "| Needle depth | 1.5\u20132 mm |" in page
+    assert "| Aspect | As reported |" in page  # no empty header row
+    assert '<div class="nf-evidence" markdown>' in page
     assert "| Scar types | atrophic-acne |" in page
     assert "Last reviewed 2026-11-24" in page
 
@@ -161,7 +163,9 @@ def test_evidence_map_is_valid_svg_with_one_marker_per_claim() -> None:
     links = root.findall(f"{ns}a")
     assert len(links) == len(GOOD.claims)
     assert {a.get("href") for a in links} == {"claims/acne-scars/", "claims/collagen/"}
-    assert len(root.findall(f".//{ns}circle")) == len(GOOD.claims) + 4  # + legend
+    assert len(root.findall(f".//{ns}circle")) == len(GOOD.claims) + 4 + 3  # + legends
+    assert root.get("role") == "group"  # it holds links: not an image
+    assert "studies" in svg  # the marker-size legend
     assert "<script" not in svg
     assert "\n\n" not in svg  # a blank line would end the raw HTML block in Markdown
 

@@ -147,6 +147,8 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
         "",
     ]
     if claim.evidence:
+        # In a <div> so the stylesheet can stack the rows on a phone (no sideways scrolling).
+        lines += ['<div class="nf-evidence" markdown>', ""]
         lines += ["| Study | Design | n | What it found | Stance |", "|---|---|---:|---|---|"]
         for item in claim.evidence:
             study = _short(references.get(item.ref), item.ref)
@@ -157,6 +159,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
                 f'| <span class="nf-stance nf-stance-{item.stance.value}">'
                 f"{item.stance.value}</span> |"
             )
+        lines += ["", "</div>"]
     else:
         lines.append("No clinical study was found for this claim.")
     lines += ["", "## What the studies show", "", _escape_prose(claim.body).strip(), ""]
@@ -168,7 +171,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
             lines += [f"## {heading}", ""] + [f"- {esc(item)}" for item in items] + [""]
     details = _range_rows(claim)
     if details:
-        lines += ["## Population and protocol", "", "| | |", "|---|---|"]
+        lines += ["## Population and protocol", "", "| Aspect | As reported |", "|---|---|"]
         lines += [f"| {label} | {value} |" for label, value in details] + [""]
     lines += [
         f'<p class="nf-reviewed">Last reviewed {claim.last_reviewed.isoformat()} · '
