@@ -54,3 +54,22 @@ def test_import_parses_nothing_and_loads_no_heavy_module() -> None:
 def test_unknown_attribute_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="does_not_exist"):
         getattr(nf, "does_not_exist")  # noqa: B009
+
+
+def test_renamed_modules_keep_working_with_a_deprecation_warning() -> None:
+    import importlib
+    import sys
+    import warnings
+
+    sys.modules.pop("needling_facts.rendering.style", None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = importlib.import_module("needling_facts.rendering.style")
+    from needling_facts.rendering.stylesheet import STYLESHEET
+
+    assert old.STYLESHEET is STYLESHEET
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+    from needling_facts import exports, jsonld
+
+    assert exports.claim_jsonld is jsonld.claim_jsonld
+    assert exports.SOURCE_ARTICLE == jsonld.SOURCE_ARTICLE

@@ -5,6 +5,19 @@
 >>> lib.claim("acne-scars").certainty    # doctest: +SKIP
 
 Nothing is read or parsed at import: names are loaded on first use.
+
+Modules, lowest layer first (each imports only those above it):
+
+- ``_version``, ``problems``, ``text``, ``models``: versions, diagnostics, decoding, pydantic models
+- ``bibliography`` (reads ``.bib`` into `Reference`s), ``bibformat`` (lays ``.bib`` files out
+  for ``fmt``), ``claim_files``, ``checks``, ``library``, ``loading`` (``load``)
+- ``csl`` (formats references in a CSL citation style), ``jsonld``, ``exports``
+- ``citation_syntax`` (finds pandoc citations), ``sanitize`` (allow-list HTML, unsafe links)
+- ``rendering``: pure renderers (``pages``, ``citations``, ``evidence_map``, ``stylesheet`` CSS)
+- ``site``: the handbook as data (generated pages, nav, citation index, back-links)
+- engine adapters: ``markdown_ext`` (Python-Markdown, for MkDocs and Zensical), ``plugin``
+  (MkDocs, the only module importing mkdocs)
+- ``contrib`` (``fmt``/``add``/``new-claim``), ``cli``
 """
 
 from __future__ import annotations
@@ -12,9 +25,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-DATA_VERSION = "2026.11.24"
-"""Version of the bundled claims and references (date of the last content change)."""
+from ._version import DATA_VERSION, __version__
 
 if TYPE_CHECKING:
     from .citation_syntax import Citation, CitationItem, Scan, Unparsed, find_citations, scan

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from ._version import __version__
 from .bibformat import write_atomically
 from .contrib import add_entries, format_file, new_claim_text
 from .exports import export_csl_json, export_json, export_jsonld, export_schema

@@ -144,7 +144,7 @@ def _read_bibliography_cached(path: Path, cache_dir: Path | None = None) -> Pars
 
 
 def _disk_cache_path(cache_dir: Path, cache_key: tuple[str, str]) -> Path:
-    from . import __version__
+    from ._version import __version__
 
     digest = hashlib.sha256(f"{__version__}\0{cache_key[0]}\0{cache_key[1]}".encode()).hexdigest()
     return cache_dir / f"bibliography-{digest[:24]}.pickle"

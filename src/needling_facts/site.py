@@ -27,7 +27,7 @@ from .rendering import (
     outcome_path,
     overview_table,
 )
-from .rendering.style import STYLESHEET
+from .rendering.stylesheet import STYLESHEET
 from .text import read_text
 
 __all__ = [

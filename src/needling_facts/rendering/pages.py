@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..citation_syntax import parse_key
 from ..csl import FormattedReference
-from ..exports import claim_jsonld, script_tag
+from ..jsonld import claim_jsonld, script_tag
 from ..library import Library
 from ..models import Claim, Outcome, Reference, ScarClaim
 from .citations import inert, key_slug
