@@ -174,3 +174,33 @@ def test_diagnostics_table_documents_every_code() -> None:
     table = diagnostics_table()
     for code in CODES:
         assert f'<code id="{code}">{code}</code>' in table
+
+
+def _contrast(hex_colour: str, other: str = "#ffffff") -> float:
+    def luminance(value: str) -> float:
+        channels = [int(value[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(hex_colour), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_badges_meet_aa_contrast_and_never_share_a_colour() -> None:
+    from needling_facts.rendering.evidence_map import VERDICT_COLOURS
+    from needling_facts.rendering.stylesheet import STYLESHEET
+
+    colours = dict(
+        re.findall(
+            r"\.nf-((?:certainty|verdict)-[a-z-]+) \{ background: (#[0-9a-f]{6}); \}", STYLESHEET
+        )
+    )
+    certainty = {k: v for k, v in colours.items() if k.startswith("certainty")}
+    verdict = {k: v for k, v in colours.items() if k.startswith("verdict")}
+    assert len(certainty) == 4
+    assert len(verdict) == 4
+    assert not set(certainty.values()) & set(verdict.values())
+    for name, colour in colours.items():
+        assert _contrast(colour) >= 4.5, name  # white badge text
+    assert set(VERDICT_COLOURS.values()) == set(verdict.values())  # the map's legend matches
+    assert _contrast("#00695c") >= 4.5  # links and header
