@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--docs", metavar="DIR", help="hand-written pages: copied into --out, read for back-links"
     )
     pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
+    pages.add_argument(
+        "--cache-dir",
+        default=".cache/needling-facts",
+        metavar="DIR",
+        help="formatted references kept here between runs ('' for none)",
+    )
 
     listing = commands.add_parser("list", help="list claims")
     _add_source_options(listing)
@@ -126,7 +132,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
-    library = load_from(bib, claims)
+    cache_dir = getattr(args, "cache_dir", "")  # `pages` keeps the parsed bibliography
+    library = load_from(bib, claims, cache_dir=Path(cache_dir) if cache_dir else None)
     handler = {"check": _check, "list": _list, "show": _show, "export": _export, "pages": _pages}[
         args.command
     ]
@@ -249,9 +256,10 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             if path.is_file():
                 text = path.read_text(encoding="utf-8", errors="replace")
                 hand_written[path.relative_to(docs).as_posix()] = text
-    site = build_site(
-        library, hand_written, EntryFormatter(library.references, args.style or DEFAULT_STYLE)
-    )
+    cache = Path(args.cache_dir) if args.cache_dir else None
+    formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
+    site = build_site(library, hand_written, formatter)
+    formatter.save()
     root = Path(args.out)
     if args.docs and Path(args.docs).resolve() != root.resolve():
         # A complete docs folder for the engine: hand-written pages, then the generated ones.

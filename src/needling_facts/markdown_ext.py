@@ -15,6 +15,7 @@ split over two lines is found, and ``[@key]:`` is never taken for a link definit
 
 from __future__ import annotations
 
+import atexit
 import logging
 import posixpath
 from collections.abc import Callable, Mapping
@@ -41,14 +42,39 @@ PageHook = Callable[[str | None, CitedPage], None]
 """Called once per page with its source path (if known) and what it cited."""
 
 
-def _load_bib(bib: str, style: str) -> tuple[Mapping[str, Reference], EntryFormatter]:
+_loaded: dict[tuple[str, int, int, str, str], tuple[Mapping[str, Reference], EntryFormatter]] = {}
+
+
+def _load_bib(
+    bib: str, style: str, cache_dir: str
+) -> tuple[Mapping[str, Reference], EntryFormatter]:
+    """The bibliography and its formatter, shared by every page of a build: engines such as
+    Zensical make a new extension for each page."""
+    try:
+        stat = Path(bib).stat()
+        key = (str(Path(bib).resolve()), stat.st_mtime_ns, stat.st_size, style, cache_dir)
+    except OSError:
+        key = (bib, 0, 0, style, cache_dir)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = _read_bib(bib, style, cache_dir)
+    return _loaded[key]
+
+
+def _read_bib(
+    bib: str, style: str, cache_dir: str
+) -> tuple[Mapping[str, Reference], EntryFormatter]:
     # Imported here: the loader pulls in the whole library, which a plugin has already loaded.
     from .loading import _read_bibliography_cached
 
-    parsed = _read_bibliography_cached(Path(bib))
+    cache = Path(cache_dir) if cache_dir else None
+    parsed = _read_bibliography_cached(Path(bib), cache)
     for problem in parsed.problems:
         log.warning("needling-facts: %s", problem)
-    return parsed.references, EntryFormatter(parsed.references, style)
+    formatter = EntryFormatter(parsed.references, style, cache)
+    # No engine tells an extension that the build is over: keep new entries when Python exits.
+    atexit.register(formatter.save)
+    return parsed.references, formatter
 
 
 def _processor(registry: Any, name: str) -> Any:
@@ -79,6 +105,10 @@ class CitationsExtension(Extension):
                 "the bibliography page inside docs, linked from each list ('' for no link)",
             ],
             "heading": ["References", "heading of each page's reference list"],
+            "cache_dir": [
+                ".cache/needling-facts",
+                "keeps the parsed bibliography and formatted entries between builds ('' for none)",
+            ],
             "sanitize": [True, "pass the page's HTML through the allow-list sanitiser (nh3)"],
         }
         super().__init__(**kwargs)
@@ -99,7 +129,9 @@ class CitationsExtension(Extension):
     def sources(self) -> tuple[Mapping[str, Reference], Mapping[str, FormattedReference]]:
         if self.references is None or self.formatted is None:
             self.references, self.formatted = _load_bib(
-                str(self.getConfig("bib")), str(self.getConfig("style"))
+                str(self.getConfig("bib")),
+                str(self.getConfig("style")),
+                str(self.getConfig("cache_dir")),
             )
         return self.references, self.formatted
 
