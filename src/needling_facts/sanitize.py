@@ -24,7 +24,8 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _TEXT_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
     "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-    "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
+    "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "u", "ul", "var",
 }  # fmt: skip
@@ -38,6 +39,9 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "th": {"align", "colspan", "rowspan", "scope", "style"},
     "ol": {"start", "type"},
     "details": {"open"},
+    # Task lists and content tabs (pymdownx) are checkboxes and radio buttons with labels.
+    "input": {"type", "checked", "disabled", "name"},
+    "label": {"for"},
     "svg": {"viewBox", "width", "height", "xmlns", "focusable"},
     "circle": {"cx", "cy", "r", "fill", "fill-opacity", "stroke", "stroke-width"},
     "line": {"x1", "y1", "x2", "y2", "stroke", "stroke-opacity", "stroke-width"},
