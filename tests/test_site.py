@@ -55,3 +55,34 @@ def test_site_builder_imports_no_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_with_known_urls_the_bibliography_is_plain_html_with_resolved_links() -> None:
+    hand = {"index.md": "# Home\n\nSee [@Muller2020].\n"}
+    for directory_urls, href in (
+        (True, "../#cite-Muller2020"),
+        (False, "index.html#cite-Muller2020"),
+    ):
+        site = build_site(
+            GOOD, hand, EntryFormatter(GOOD.references), directory_urls=directory_urls
+        )
+        page = site.pages[BIBLIOGRAPHY]
+        assert f'<a href="{href}">Home</a>' in page
+        assert "](index.md" not in page
+
+
+def test_relative_urls_match_mkdocs() -> None:
+    from mkdocs.structure.files import File
+    from mkdocs.utils import get_relative_url
+
+    from needling_facts.site import relative_url
+
+    paths = ["index.md", "claims/x.md", "claims/index.md", "bibliography.md", "a/b/c.md"]
+    for directory_urls in (True, False):
+        for page in paths:
+            for target in paths:
+                theirs = get_relative_url(
+                    File(target, None, "", directory_urls).url,
+                    File(page, None, "", directory_urls).url,
+                )
+                assert relative_url(page, target, directory_urls) == theirs, (page, target)

@@ -30,6 +30,7 @@ from markdown.preprocessors import Preprocessor
 from .csl import DEFAULT_STYLE, EntryFormatter, FormattedReference
 from .models import Reference
 from .rendering.citations import CitedPage, render_citations
+from .rendering.pages import RAW_END, RAW_START
 from .sanitize import clean_html
 
 __all__ = ["CitationsExtension", "PageHook", "makeExtension"]
@@ -160,7 +161,7 @@ class _CitationPreprocessor(Preprocessor):
         if target and source != target:
             link = posixpath.relpath(target, posixpath.dirname(source) or ".") if source else None
         page = render_citations(
-            "\n".join(lines),
+            self._stash_raw("\n".join(lines)),
             references,
             formatted,
             link,
@@ -183,6 +184,19 @@ class _CitationPreprocessor(Preprocessor):
         if extension.on_page is not None:
             extension.on_page(source, page)
         return page.markdown.split("\n")
+
+    def _stash_raw(self, text: str) -> str:
+        """Hand HTML between the raw-HTML markers to the page as it is (a generated
+        bibliography of thousands of entries): no citation scan, no Markdown parse."""
+        while (start := text.find(RAW_START)) != -1:
+            end = text.find(RAW_END, start)
+            if end == -1:
+                break
+            html = text[start + len(RAW_START) : end]
+            text = (
+                f"{text[:start]}\n\n{self.md.htmlStash.store(html)}\n\n{text[end + len(RAW_END) :]}"
+            )
+        return text
 
 
 class _SanitizePostprocessor(Postprocessor):

@@ -63,9 +63,9 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         if self.library is None:
             return files
         hand_written = {f.src_uri: f.content_string for f in files.documentation_pages()}
-        site = build_site(
-            self.library, hand_written, self.formatted, all_references=self.config.all_references
-        )
+        site = build_site(  # URLs known: the bibliography can be plain HTML
+            self.library, hand_written, self.formatted, all_references=self.config.all_references,
+            directory_urls=config.use_directory_urls)  # fmt: skip
         if config.nav is not None:
             config.nav = [*config.nav[:1], *site.nav, *config.nav[1:]]
         for src_uri, content in site.pages.items():
@@ -94,7 +94,6 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             self.formatted.save()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        if self.library is not None:
-            for path in self.paths:
-                server.watch(str(path))
+        for path in self.paths if self.library is not None else ():
+            server.watch(str(path))
         return server

@@ -5,6 +5,8 @@ No engine is imported here; the MkDocs plugin and the Zensical setup only wire t
 
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -100,16 +102,30 @@ MARKERS = {
 }
 
 
+def page_url(source: str, directory_urls: bool = True) -> str:
+    """A page's URL from its source path, as MkDocs and Zensical make it."""
+    stem = source.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
+    """URL of ``target``'s page relative to ``page``'s (both given as source paths):
+    ``claims/x.md`` seen from ``index.md`` is ``claims/x/`` with directory URLs."""
+    here, there = page_url(page, directory_urls), page_url(target, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    relative = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") or not there:
+        relative = relative.rstrip("/") + "/"
+    return relative.removeprefix("./") if relative != "./" else "./"
+
+
 def directory_url(page: str, target: str) -> str:
-    """URL of ``target``'s page relative to ``page``'s, with directory URLs (MkDocs' and
-    Zensical's default): ``claims/x.md`` seen from ``index.md`` is ``claims/x/``."""
-
-    def url(path: str) -> str:
-        stem = path.removesuffix(".md")
-        return "" if stem == "index" else stem.removesuffix("/index") + "/"
-
-    depth = url(page).count("/")
-    return "../" * depth + url(target)
+    """`relative_url` with directory URLs (MkDocs' and Zensical's default)."""
+    return relative_url(page, target)
 
 
 def expand_markers(
@@ -136,11 +152,14 @@ def build_site(
     formatted: Mapping[str, FormattedReference],
     *,
     all_references: bool = False,
+    directory_urls: bool | None = None,
 ) -> Site:
     """The generated pages, nav, citation index and back-links for ``library``.
 
     ``hand_written`` maps each hand-written page's path inside docs to its Markdown. The
-    bibliography lists the cited references only, unless ``all_references``.
+    bibliography lists the cited references only, unless ``all_references``. When the engine's
+    URL scheme is known (``directory_urls`` true or false), the bibliography is plain HTML
+    with resolved links (see `bibliography_page`); otherwise its links are ``.md`` links.
     """
     site = Site(nav=_nav(library))
     pages = site.pages
@@ -157,7 +176,10 @@ def build_site(
             if key in library.references:
                 site.cited_by.setdefault(key, []).append((path, title))
     keys = None if all_references else list(site.cited_by)
-    pages[BIBLIOGRAPHY] = bibliography_page(library, formatted, site.cited_by, keys=keys)
+    url: Callable[[str], str] | None = None
+    if directory_urls is not None:
+        url = functools.partial(relative_url, BIBLIOGRAPHY, directory_urls=directory_urls)
+    pages[BIBLIOGRAPHY] = bibliography_page(library, formatted, site.cited_by, keys=keys, url=url)
     pages[STYLESHEET_PATH] = STYLESHEET
     return site
 

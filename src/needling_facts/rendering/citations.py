@@ -167,11 +167,13 @@ def render_citations(
     pieces.append(markdown[position:])
     body = "".join(pieces)
     if page.cited:
-        body = (
-            body.rstrip()
-            + "\n\n"
-            + _reference_list(page.cited, references, formatted, bibliography_link, heading)
+        listing = (
+            f"## {heading}\n\n"
+            + keep(_reference_list_html(page.cited, references, formatted, bibliography_url))
+            if bibliography_url is not None
+            else _reference_list(page.cited, references, formatted, bibliography_link, heading)
         )
+        body = body.rstrip() + "\n\n" + listing + "\n"
     page.markdown = body
     return page
 

@@ -7,7 +7,7 @@ Pure functions of the library: no MkDocs here. Links between generated pages are
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..citation_syntax import parse_key
 from ..csl import FormattedReference
@@ -228,18 +228,27 @@ def claims_index_page(library: Library) -> str:
     return "# All claims\n\n" + overview_table(library, prefix="../") + "\n"
 
 
+RAW_START = "<!-- needling-facts:raw-html -->"
+RAW_END = "<!-- /needling-facts:raw-html -->"
+"""Around HTML that the citations extension hands to the page as it is, without parsing it."""
+
+
 def bibliography_page(
     library: Library,
     formatted: Mapping[str, FormattedReference],
     cited_by: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     *,
     keys: Iterable[str] | None = None,
+    url: Callable[[str], str] | None = None,
 ) -> str:
     """References in the configured style, with links and the pages that cite each.
 
-    ``cited_by`` maps a key to ``(page source path, page title)`` pairs; links to them are
-    Markdown links from ``bibliography.md``, so the engine resolves them. ``keys`` limits the
-    page to those references (e.g. only the cited ones); by default every reference is shown.
+    ``cited_by`` maps a key to ``(page source path, page title)`` pairs. By default the links
+    to those pages are Markdown links from ``bibliography.md``, so any engine resolves them;
+    an engine adapter that knows its URLs passes ``url`` (a page's source path to its URL
+    relative to the bibliography) and gets the list as plain HTML, which is much faster to
+    build for thousands of entries. ``keys`` limits the page to those references (e.g. only
+    the cited ones); by default every reference is shown.
     """
     shown_keys = set(library.references) if keys is None else set(keys)
     references = {k: r for k, r in library.references.items() if k in shown_keys}
@@ -249,12 +258,26 @@ def bibliography_page(
         f"{len(references)} works, each with the pages that cite it.",
         "",
     ]
+    if url is not None:
+        lines.append(RAW_START)
     for key, reference in sorted(
         references.items(),
         key=lambda kv: ((kv[1].authors[0].family if kv[1].authors else kv[0]).lower(), kv[0]),
     ):
         shown = formatted[key].html if key in formatted else esc(key)
         citers = (cited_by or {}).get(key, ())
+        entry = (
+            f'<p class="nf-ref" id="ref-{key_slug(key)}">{shown} {reference_links(reference)} '
+            f'<code class="nf-key">{esc(key)}</code></p>'
+        )
+        if url is not None:
+            links = ", ".join(
+                f'<a href="{esc(url(path))}#cite-{key_slug(key)}">{esc(title)}</a>'
+                for path, title in citers
+            )
+            cited = f"Cited by: {links}" if citers else "Not cited on any page."
+            lines.append(f'{entry}\n<p class="nf-cited-by">{cited}</p>')
+            continue
         backlinks = (
             "Cited by: "
             + ", ".join(
@@ -263,14 +286,9 @@ def bibliography_page(
             if citers
             else "Not cited on any page."
         )
-        # The entry is a raw HTML block (Markdown leaves it alone: fast on thousands of
-        # entries); only the back-links are Markdown, so that the engine resolves them.
-        lines += [
-            f'<p class="nf-ref" id="ref-{key_slug(key)}">{shown} {reference_links(reference)} '
-            f'<code class="nf-key">{esc(key)}</code></p>',
-            "",
-            backlinks,
-            "{ .nf-cited-by }",
-            "",
-        ]
-    return "\n".join(lines)
+        # The entry is a raw HTML block (Markdown leaves it alone); only the back-links are
+        # Markdown, so that the engine resolves them.
+        lines += [entry, "", backlinks, "{ .nf-cited-by }", ""]
+    if url is not None:
+        lines.append(RAW_END)
+    return "\n".join(lines) + "\n"
