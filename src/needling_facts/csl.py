@@ -221,6 +221,7 @@ class EntryFormatter(Mapping[str, FormattedReference]):
         self._file = _entries_file(cache_dir, style) if cache_dir is not None else None
         self._stored: dict[str, list[str]] | None = None
         self._dirty = False
+        self._by_key: dict[str, FormattedReference] = {}
 
     def _disk(self) -> dict[str, list[str]]:
         if self._stored is None:
@@ -235,6 +236,12 @@ class EntryFormatter(Mapping[str, FormattedReference]):
         return self._stored
 
     def __getitem__(self, key: str) -> FormattedReference:
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = self._format(key)
+        return found
+
+    def _format(self, key: str) -> FormattedReference:
         reference = self._references[key]
         if not self._numeric:
             if self._all is None:
