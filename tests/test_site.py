@@ -8,6 +8,7 @@ import sys
 from needling_facts.csl import EntryFormatter
 from needling_facts.loading import load_from
 from needling_facts.site import BIBLIOGRAPHY, build_site, check_page, page_title
+from needling_facts.urls import UrlScheme
 
 from .conftest import FIXTURES
 
@@ -59,13 +60,13 @@ def test_site_builder_imports_no_engine() -> None:
 
 def test_with_known_urls_the_bibliography_is_plain_html_with_resolved_links() -> None:
     hand = {"index.md": "# Home\n\nSee [@Muller2020].\n"}
-    for directory_urls, href in (
-        (True, "../#cite-Muller2020"),
-        (False, "index.html#cite-Muller2020"),
-    ):
-        site = build_site(
-            GOOD, hand, EntryFormatter(GOOD.references), directory_urls=directory_urls
-        )
+    schemes: list[tuple[UrlScheme, str]] = [
+        ("directory", "../#cite-Muller2020"),
+        ("html", "index.html#cite-Muller2020"),
+        ("source", "index.md#cite-Muller2020"),
+    ]
+    for scheme, href in schemes:
+        site = build_site(GOOD, hand, EntryFormatter(GOOD.references), url_scheme=scheme)
         page = site.pages[BIBLIOGRAPHY]
         assert f'<a href="{href}">Home</a>' in page
         assert "](index.md" not in page
@@ -75,7 +76,7 @@ def test_relative_urls_match_mkdocs() -> None:
     from mkdocs.structure.files import File
     from mkdocs.utils import get_relative_url
 
-    from needling_facts.site import relative_url
+    from needling_facts.urls import relative_url
 
     paths = ["index.md", "claims/x.md", "claims/index.md", "bibliography.md", "a/b/c.md"]
     for directory_urls in (True, False):

@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
     pages.add_argument(
+        "--urls",
+        choices=["source", "directory", "html", "markdown"],
+        default="source",
+        help="how the bibliography's HTML links to pages: source paths (Zensical resolves them), "
+        "MkDocs URLs (directory or html), or Markdown links (slower to build)",
+    )
+    pages.add_argument(
         "--cache-dir",
         default=".cache/needling-facts",
         metavar="DIR",
@@ -248,6 +255,7 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from .csl import DEFAULT_STYLE, EntryFormatter
     from .site import build_site, expand_markers
+    from .urls import UrlScheme
 
     hand_written: dict[str, str] = {}
     if args.docs:
@@ -258,7 +266,8 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 hand_written[path.relative_to(docs).as_posix()] = text
     cache = Path(args.cache_dir) if args.cache_dir else None
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
-    site = build_site(library, hand_written, formatter)
+    scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
+    site = build_site(library, hand_written, formatter, url_scheme=scheme)
     formatter.save()
     root = Path(args.out)
     if args.docs and Path(args.docs).resolve() != root.resolve():

@@ -32,6 +32,7 @@ from .models import Reference
 from .rendering.citations import CitedPage, render_citations
 from .rendering.pages import RAW_END, RAW_START
 from .sanitize import clean_html
+from .urls import UrlScheme, href
 
 __all__ = ["CitationsExtension", "PageHook", "makeExtension"]
 
@@ -83,15 +84,20 @@ def _processor(registry: Any, name: str) -> Any:
     return registry[name] if name in registry else None  # noqa: SIM401
 
 
-def _page_source(md: Markdown) -> str | None:
-    """The page's path inside the docs folder, from the engine rendering it."""
+def _page_context(md: Markdown) -> tuple[str | None, UrlScheme | None]:
+    """The page's path inside the docs folder and how our HTML should link to other pages,
+    from the engine rendering it (None where it does not say)."""
     file = getattr(_processor(md.treeprocessors, "relpath"), "file", None)  # MkDocs
     if file is not None:
-        return str(file.src_uri)
+        directory = getattr(file, "use_directory_urls", None)
+        scheme: UrlScheme | None = (
+            None if directory is None else "directory" if directory else "html"
+        )
+        return str(file.src_uri), scheme
     page = getattr(_processor(md.preprocessors, "rendering_context"), "page", None)  # Zensical
     if page is not None:
-        return str(page.path)
-    return None
+        return str(page.path), "source"  # Zensical resolves source paths even in raw HTML
+    return None, None
 
 
 class CitationsExtension(Extension):
@@ -154,19 +160,24 @@ class _CitationPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         extension = self.extension
-        source = extension.page_source or _page_source(self.md)
+        source, scheme = _page_context(self.md)
+        source = extension.page_source or source
         references, formatted = extension.sources()
         target = str(extension.getConfig("bibliography"))
         link: str | None = None
-        if target and source != target:
-            link = posixpath.relpath(target, posixpath.dirname(source) or ".") if source else None
+        bibliography_url = extension.bibliography_url
+        if target and source and source != target:
+            link = posixpath.relpath(target, posixpath.dirname(source) or ".")
+            if bibliography_url is None and scheme is not None:
+                # The engine's URL scheme is known: the list can be plain HTML.
+                bibliography_url = href(source, target, scheme)
         page = render_citations(
             self._stash_raw("\n".join(lines)),
             references,
             formatted,
             link,
             str(extension.getConfig("heading")),
-            bibliography_url=extension.bibliography_url,
+            bibliography_url=bibliography_url,
             stash=self.md.htmlStash.store,
         )
         where = source or "<page>"

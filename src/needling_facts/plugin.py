@@ -65,7 +65,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         hand_written = {f.src_uri: f.content_string for f in files.documentation_pages()}
         site = build_site(  # URLs known: the bibliography can be plain HTML
             self.library, hand_written, self.formatted, all_references=self.config.all_references,
-            directory_urls=config.use_directory_urls)  # fmt: skip
+            url_scheme="directory" if config.use_directory_urls else "html")  # fmt: skip
         if config.nav is not None:
             config.nav = [*config.nav[:1], *site.nav, *config.nav[1:]]
         for src_uri, content in site.pages.items():

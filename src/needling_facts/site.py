@@ -6,7 +6,6 @@ No engine is imported here; the MkDocs plugin and the Zensical setup only wire t
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,17 +30,23 @@ from .rendering import (
 )
 from .rendering.stylesheet import STYLESHEET
 from .text import read_text
+from .urls import UrlScheme, href, page_url, relative_url
 
 __all__ = [
     "BIBLIOGRAPHY",
     "CLAIMS_INDEX",
+    "MARKERS",
     "STYLESHEET_PATH",
     "Site",
     "build_site",
     "check_docs",
     "check_page",
     "citation_index",
+    "directory_url",
+    "expand_markers",
     "page_title",
+    "page_url",
+    "relative_url",
 ]
 
 BIBLIOGRAPHY = "bibliography.md"
@@ -102,27 +107,6 @@ MARKERS = {
 }
 
 
-def page_url(source: str, directory_urls: bool = True) -> str:
-    """A page's URL from its source path, as MkDocs and Zensical make it."""
-    stem = source.removesuffix(".md")
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
-
-
-def relative_url(page: str, target: str, directory_urls: bool = True) -> str:
-    """URL of ``target``'s page relative to ``page``'s (both given as source paths):
-    ``claims/x.md`` seen from ``index.md`` is ``claims/x/`` with directory URLs."""
-    here, there = page_url(page, directory_urls), page_url(target, directory_urls)
-    base = here if here.endswith("/") or not here else posixpath.dirname(here)
-    relative = posixpath.relpath(there or ".", base or ".")
-    if there.endswith("/") or not there:
-        relative = relative.rstrip("/") + "/"
-    return relative.removeprefix("./") if relative != "./" else "./"
-
-
 def directory_url(page: str, target: str) -> str:
     """`relative_url` with directory URLs (MkDocs' and Zensical's default)."""
     return relative_url(page, target)
@@ -152,14 +136,14 @@ def build_site(
     formatted: Mapping[str, FormattedReference],
     *,
     all_references: bool = False,
-    directory_urls: bool | None = None,
+    url_scheme: UrlScheme | None = None,
 ) -> Site:
     """The generated pages, nav, citation index and back-links for ``library``.
 
     ``hand_written`` maps each hand-written page's path inside docs to its Markdown. The
     bibliography lists the cited references only, unless ``all_references``. When the engine's
-    URL scheme is known (``directory_urls`` true or false), the bibliography is plain HTML
-    with resolved links (see `bibliography_page`); otherwise its links are ``.md`` links.
+    URL scheme is known (`UrlScheme`), the bibliography is plain HTML with its links written
+    in that scheme (see `bibliography_page`); otherwise its links are Markdown ``.md`` links.
     """
     site = Site(nav=_nav(library))
     pages = site.pages
@@ -177,8 +161,8 @@ def build_site(
                 site.cited_by.setdefault(key, []).append((path, title))
     keys = None if all_references else list(site.cited_by)
     url: Callable[[str], str] | None = None
-    if directory_urls is not None:
-        url = functools.partial(relative_url, BIBLIOGRAPHY, directory_urls=directory_urls)
+    if url_scheme is not None:
+        url = functools.partial(href, BIBLIOGRAPHY, scheme=url_scheme)
     pages[BIBLIOGRAPHY] = bibliography_page(library, formatted, site.cited_by, keys=keys, url=url)
     pages[STYLESHEET_PATH] = STYLESHEET
     return site
