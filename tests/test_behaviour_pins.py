@@ -106,8 +106,10 @@ def test_on_serve_watches_the_bibliography_and_the_claims() -> None:
     plugin = NeedlingFactsPlugin()
     server = _Server()
     config: Any = None
+    plugin.library = None  # disabled: nothing to watch
+    plugin.paths = (Path("/x/references.bib"), Path("/x/claims"))
     assert plugin.on_serve(server, config=config, builder=None) is server
     assert server.watched == []
-    plugin.paths = (Path("/x/references.bib"), Path("/x/claims"))
+    plugin.library = nf.load()
     assert plugin.on_serve(server, config=config, builder=None) is server
     assert server.watched == ["/x/references.bib", "/x/claims"]

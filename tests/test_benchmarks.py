@@ -28,7 +28,10 @@ def test_quick_benchmark_run_prints_every_row(tmp_path: Path) -> None:
         "importing",
         "per reference",
         "peak memory",
-        "mkdocs build",
+        "mkdocs-bibtex vs plain MkDocs",
+        "needling-facts (warm caches)",
+        "needling-facts (cold: no cache)",
+        "plain Zensical",
         "rebuild",
     ):
         assert label in table

@@ -1,42 +1,117 @@
+"""Citation syntax: our scanner against hand-picked cases, against pandoc, and in linear time."""
+
 from __future__ import annotations
+
+import time
 
 import pytest
 
-from needling_facts.citation_syntax import CitationItem, find_citations, replace_citations
+from needling_facts.citation_syntax import CitationItem, find_citations, replace_citations, scan
 
 
 def test_single_locator_and_multiple_citations() -> None:
     found = find_citations("A [@Key2020]. B [@Key2020, p. 12]. C [@a; @b:c/d.e_f-g].")
-    assert [c.items for c in found] == [
-        (CitationItem("Key2020"),),
-        (CitationItem("Key2020", "p. 12"),),
-        (CitationItem("a"), CitationItem("b:c/d.e_f-g")),
-    ]
+    assert [c.keys for c in found] == [("Key2020",), ("Key2020",), ("a", "b:c/d.e_f-g")]
+    assert found[1].items[0].locator == "p. 12"
+    assert found[1].items[0].suffix == ", p. 12"
 
 
 def test_prefix_and_line_numbers() -> None:
     found = find_citations("one\ntwo [see @x, fig. 2]")
-    assert found[0].items == (CitationItem("x", "fig. 2", "see"),)
-    assert found[0].line == 2
+    assert found[0].items == (CitationItem("x", "fig. 2", "see", suffix=", fig. 2"),)
+    assert (found[0].line, found[0].col) == (2, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys", "locators"),
+    [
+        ("[see @a p. 34-35]", ("a",), ("p. 34-35",)),  # no comma before the locator
+        ("[see\n@a p. 34-35]", ("a",), ("p. 34-35",)),  # prefix and key on two lines
+        ("[@a, p. 3\\; table 2]", ("a",), ("p. 3; table 2",)),  # escaped ;
+        ("[@a, p. \\[3\\]]", ("a",), ("p. [3]",)),  # escaped brackets
+        ("[@a, p. 3 `]`]", ("a",), ("p. 3 `]`",)),  # a ] inside a code span
+        ("x [@Alster2018]: that is", ("Alster2018",), ("",)),  # followed by a colon
+        ("[@Alster2018]: word", ("Alster2018",), ("",)),  # not a link definition
+        ("[@Müller2020]", ("Müller2020",), ("",)),  # non-ASCII key
+        ("[@{https://x.org/a?b=1}]", ("https://x.org/a?b=1",), ("",)),  # braced key
+        ("[-@a, p. 2]", ("a",), ("p. 2",)),
+        ("[@a.]", ("a",), (".",)),
+        (
+            "[see https://example.org/@user]",
+            ("user",),
+            ("",),
+        ),  # pandoc: a citation  # trailing punctuation is not part of a key
+        ("[@a; see @b, p. 2; -@c]", ("a", "b", "c"), ("", "p. 2", "")),
+    ],
+)
+def test_pandoc_forms(text: str, keys: tuple[str, ...], locators: tuple[str, ...]) -> None:
+    (citation,) = find_citations(text)
+    assert citation.keys == keys
+    assert tuple(item.locator for item in citation.items) == locators
+    assert not citation.in_text
+
+
+def test_in_text_citations() -> None:
+    found = find_citations("As @doe99 [p. 33] and -@roe20 say; mail me@example.org.")
+    assert [(c.keys, c.in_text, c.items[0].locator) for c in found] == [
+        (("doe99",), True, "p. 33"),
+        (("roe20",), True, ""),
+    ]
+    assert found[1].items[0].suppress_author
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "`[@code]`",
+        "``a [@code] b``",
         "```\n[@fenced]\n```",
         "~~~~python\n[@tilde]\n~~~~",
-        r"\[@escaped]",
+        "para\n\n    [@indented]\n",
+        "<!-- [@comment] -->",
+        "<!--\n\n[@multi-paragraph comment]\n\n-->",
+        "<http://example.org/[@autolink]>",
+        "<code>[@raw]</code>",
+        '<span title="[@attribute]">x</span>',
         "[mail me at someone@example.org]",
-        "[see https://example.org/@user]",
-        "[@link](https://example.org)",
-        "![@image](x.png)",
-        "[@ref]: https://example.org",
+        "[see a.@user]",
+        "![an image](x@2x.png)",
+        "[^note]",
     ],
 )
 def test_things_that_are_not_citations_are_left_alone(text: str) -> None:
-    assert find_citations(text) == []
+    result = scan(text)
+    assert result.citations == []
+    assert result.unparsed == []
     assert replace_citations(text, lambda c: "X") == text
+
+
+def test_list_continuation_is_not_code() -> None:
+    text = "- item\n\n    continued [@a]\n"
+    assert [c.keys for c in find_citations(text)] == [("a",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[@Tan2019, Abstract; keloid volume table]", "after the first ';'"),
+        ("[@a, {pp. 3; 4}]", "after the first ';'"),  # braces do not protect ; in pandoc
+        ("[@]", "no @key"),
+        ("[@{a b}]", "no @key"),
+        ("[see;@a]", "no @key"),
+        ("[@a, p. 12", "no closing ]"),
+        ("[@user](https://example.org)", "link text"),
+        ("[@user][ref]", "link text"),
+        ("![@image](x.png)", "link text"),
+    ],
+)
+def test_brackets_that_do_not_parse_are_reported(text: str, reason: str) -> None:
+    result = scan(text)
+    assert result.citations == []
+    (unparsed,) = result.unparsed
+    assert reason in unparsed.reason
+    assert unparsed.line == 1
+    assert unparsed.col == text.index("[") + 1
 
 
 def test_replace_keeps_everything_else_verbatim() -> None:
@@ -46,6 +121,26 @@ def test_replace_keeps_everything_else_verbatim() -> None:
     )
 
 
-def test_trailing_sentence_punctuation_is_not_part_of_a_key() -> None:
-    (citation,) = find_citations("[@Key2020.]")
-    assert citation.keys == ("Key2020",)
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[" * 40_000,
+        "[@" * 30_000,
+        "[@a, " * 20_000,
+        "`" * 20_000 + "x" + "``" * 10_000,
+        "<code>" * 20_000,
+        "<" * 40_000,
+        "<!--" * 20_000,
+        "@a " * 30_000,
+        ("[x " + "@" * 3) * 10_000,
+    ],
+)
+def test_scan_is_linear_on_hostile_input(hostile: str) -> None:
+    start = time.perf_counter()
+    scan(hostile)
+    small = time.perf_counter() - start
+    start = time.perf_counter()
+    scan(hostile * 4)
+    large = time.perf_counter() - start
+    # Four times the input: about four times the time (quadratic would be sixteen).
+    assert large < max(small * 8, 0.05), (small, large)

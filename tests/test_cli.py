@@ -152,3 +152,24 @@ def test_show_prints_the_grade_computation_totals_and_effects() -> None:
     assert "GRADE:      start high, -1 risk of bias (serious), -1 imprecision (serious)" in out
     assert "studies:    2 studies, 325 participants" in out
     assert "effect: odds ratio 2.5 (95% CI 1.1 to 5.7) (improvement by one grade or more)" in out
+
+
+def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee [@Muller2020].\n", encoding="utf-8")
+    out = io.StringIO()
+    code = main(
+        [
+            "pages",
+            "--bib", str(FIXTURES / "good" / "references.bib"),
+            "--claims", str(FIXTURES / "good" / "claims"),
+            "--docs", str(docs),
+            "--out", str(docs),
+        ],
+        stdout=out,
+    )  # fmt: skip
+    assert code == 0, out.getvalue()
+    assert (docs / "claims" / "acne-scars.md").is_file()
+    bibliography = (docs / "bibliography.md").read_text(encoding="utf-8")
+    assert '<a href="index.md#cite-Muller2020">Home</a>' in bibliography  # Zensical resolves it

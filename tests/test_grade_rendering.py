@@ -20,7 +20,7 @@ from needling_facts.rendering.rob import (
     risk_of_bias_table,
 )
 from needling_facts.rendering.sof import certainty_symbols, summary_of_findings
-from needling_facts.rendering.style import STYLESHEET
+from needling_facts.rendering.stylesheet import STYLESHEET
 from needling_facts.risk_of_bias import BiasLevel
 
 from .conftest import FIXTURES

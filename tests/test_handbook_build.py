@@ -2,17 +2,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 import needling_facts as nf
-from needling_facts.rendering.evidence_map import VERDICT_COLOURS
+from needling_facts.rendering.evidence_map import SIZE_LEGEND, VERDICT_COLOURS
 
-from .conftest import FIXTURES, REPO
-from .site_builder import build, fixture_site, small_site
+from .conftest import REPO
+from .site_builder import build, fixture_site
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +40,8 @@ def test_home_has_overview_and_evidence_map(site: Path) -> None:
         assert f'href="claims/{claim.id}/"' in home
     assert home.count('class="nf-badge nf-certainty') == len(lib.claims)
     assert '<svg class="nf-evidence-map"' in home
-    assert home.count("<circle") == len(lib.claims) + len(VERDICT_COLOURS)  # + legend
+    assert home.count("<circle") == len(lib.claims) + len(VERDICT_COLOURS) + len(SIZE_LEGEND)
+    assert 'role="img"' not in home.split("nf-evidence-map", 1)[1].split("</svg>", 1)[0]
 
 
 def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path) -> None:
@@ -49,7 +49,7 @@ def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path)
     for claim in lib.claims.values():
         page = read(site, f"claims/{claim.id}")
         assert claim.title.split()[0] in page
-        cited = re.findall(r'<li id="cite-([^"]+)">', page)
+        cited = re.findall(r'<li><span class="nf-anchor" id="cite-([^"]+)">', page)
         assert cited, claim.id
         assert set(cited) >= set(claim.cited_keys)
         numbers = [
@@ -57,6 +57,38 @@ def test_every_claim_page_has_evidence_prose_and_numbered_references(site: Path)
         ]
         assert numbers[0] == 1
         assert max(numbers) == len(cited)
+        assert "[@" not in page, claim.id
+
+
+def test_raw_citation_cases_from_the_issue_render(site: Path) -> None:
+    keloid = read(site, "claims/keloid-scars")
+    assert "(Abstract; keloid volume table)]</sup>" in keloid  # a locator holding ";"
+    procedure = read(site, "claims/procedure-and-recovery")
+    assert re.search(r'<a href="#cite-Alster2018"[^>]*>\d+</a>]</sup>: that is', procedure)
+
+
+def test_unparsed_citation_fails_a_strict_build_with_its_place(tmp_path: Path) -> None:
+    config = fixture_site(
+        tmp_path, "good", "# Home\n\nFine [@Muller2020].\n\nBad [@Muller2020, a; b] here.\n"
+    )
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 1
+    assert "index.md:5:5: cite.unparsed [@Muller2020, a; b]" in result.stderr
+    html = build(config, tmp_path / "lax", strict=False)
+    assert html.returncode == 0
+    assert "[@" not in (tmp_path / "lax" / "index.html").read_text(encoding="utf-8")
+
+
+def test_links_work_without_directory_urls(tmp_path: Path) -> None:
+    config = fixture_site(tmp_path, "good", "# Home\n\nSee [@Muller2020].\n")
+    config.write_text(config.read_text() + "use_directory_urls: false\n")
+    result = build(config, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    claim = (tmp_path / "out" / "claims" / "acne-scars.html").read_text(encoding="utf-8")
+    assert 'href="../outcomes/scars.html"' in claim
+    assert 'href="../bibliography.html#ref-Fabbrocini2014"' in claim
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="bibliography.html#ref-Muller2020"' in home
 
 
 def test_bibliography_links_back_to_every_citing_page(site: Path) -> None:
@@ -140,27 +172,6 @@ def test_plugin_can_be_disabled(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "bibliography").exists()
 
 
-def test_formatted_bibliography_is_cached_on_disk_until_a_reference_changes(tmp_path: Path) -> None:
-    bib = tmp_path / "references.bib"
-    shutil.copy(FIXTURES / "good" / "references.bib", bib)
-    config = small_site(
-        tmp_path / "site", bib=bib, claims=FIXTURES / "good" / "claims", index="# Home\n"
-    )
-    assert build(config, tmp_path / "out", strict=False).returncode == 0
-    cache = tmp_path / "site" / ".cache" / "needling-facts"
-    (first,) = cache.glob("bibliography-american-medical-association-*.json")
-    # A second build reads the cache: prove it by planting a marker in it.
-    first.write_text(first.read_text().replace("Percutaneous collagen induction", "CACHED-ENTRY"))
-    assert build(config, tmp_path / "out", strict=False).returncode == 0
-    assert "CACHED-ENTRY" in (tmp_path / "out" / "bibliography" / "index.html").read_text()
-    # Editing a reference makes a new cache entry and removes the stale one.
-    bib.write_text(bib.read_text().replace("{Test J}", "{Another J}"))
-    assert build(config, tmp_path / "out", strict=False).returncode == 0
-    (second,) = cache.glob("bibliography-american-medical-association-*.json")
-    assert second != first
-    assert "CACHED-ENTRY" not in (tmp_path / "out" / "bibliography" / "index.html").read_text()
-
-
 def test_generated_files_are_marked_as_generated() -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
@@ -185,3 +196,28 @@ def test_overview_links_work_from_a_page_in_a_subfolder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "out" / "about" / "overview" / "index.html").read_text()
     assert 'href="../../claims/acne-scars/"' in page
+
+
+HOSTILE_HREF = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):""", re.I)
+EVENT_ATTRIBUTE = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+
+
+def test_hostile_links_are_reported_and_never_reach_the_site(tmp_path: Path) -> None:
+    config = fixture_site(
+        tmp_path, "hostile-links", "# Home\n\n[x](javascript:alert(13)) [@Evil2020]\n"
+    )
+    strict = build(config, tmp_path / "strict")
+    assert strict.returncode == 1
+    assert "evil-links.md:3:34: content.unsafe-link" in strict.stderr
+    assert "references.bib:6:1: content.unsafe-link" in strict.stderr
+    result = build(config, tmp_path / "out", strict=False)
+    assert result.returncode == 0, result.stderr
+    pages = list((tmp_path / "out").rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not HOSTILE_HREF.search(html), page
+        article = html.split("<article", 1)[-1].split("</article>", 1)[0]
+        assert not EVENT_ATTRIBUTE.search(article), page
+    claim = (tmp_path / "out" / "claims" / "evil-links" / "index.html").read_text()
+    assert "A paragraph with a handler." in claim  # the text stays, the handler goes

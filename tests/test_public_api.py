@@ -68,3 +68,42 @@ def test_import_parses_nothing_and_loads_no_heavy_module() -> None:
 def test_unknown_attribute_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="does_not_exist"):
         getattr(nf, "does_not_exist")  # noqa: B009
+
+
+def test_renamed_modules_keep_working_with_a_deprecation_warning() -> None:
+    import importlib
+    import sys
+    import warnings
+
+    sys.modules.pop("needling_facts.rendering.style", None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = importlib.import_module("needling_facts.rendering.style")
+    from needling_facts.rendering.stylesheet import STYLESHEET
+
+    assert old.STYLESHEET is STYLESHEET
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+    from needling_facts import exports, jsonld
+
+    assert exports.claim_jsonld is jsonld.claim_jsonld
+    assert exports.SOURCE_ARTICLE == jsonld.SOURCE_ARTICLE
+
+
+def test_type_checking_imports_match_the_runtime_declaration() -> None:
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(nf))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+    )
+    typed = {
+        (node.module, alias.name)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    declared = {(module, name) for module, names in nf._PUBLIC.items() for name in names}
+    assert typed == declared

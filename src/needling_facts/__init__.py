@@ -5,6 +5,23 @@
 >>> lib.claim("acne-scars").certainty    # doctest: +SKIP
 
 Nothing is read or parsed at import: names are loaded on first use.
+
+Modules, lowest layer first (each imports only those above it):
+
+- ``_version``, ``problems``, ``text``, ``models`` (with ``effects``, ``risk_of_bias``,
+  ``grading``): versions, diagnostics, decoding, pydantic models
+- ``bibliography`` (reads ``.bib`` into `Reference`s), ``bibformat`` (lays ``.bib`` files out
+  for ``fmt``), ``claim_files``, ``records`` (frozen metadata), ``checks``, ``evidence_checks``,
+  ``record_checks``, ``totals``, ``library``, ``loading`` (``load``)
+- ``csl`` (formats references in a CSL citation style), ``jsonld``, ``exports``
+- ``citation_syntax`` (finds pandoc citations), ``sanitize`` (allow-list HTML, unsafe links)
+- ``rendering``: pure renderers (``pages``, ``citations``, ``evidence_map``, ``sof``, ``forest``,
+  ``rob``, ``retraction``, ``stylesheet`` CSS)
+- ``site``: the handbook as data (generated pages, nav, citation index, back-links)
+- engine adapters: ``markdown_ext`` (Python-Markdown, for MkDocs and Zensical), ``plugin``
+  (MkDocs, the only module importing mkdocs)
+- ``safe_read``, ``safe_write``, ``errors``; ``contrib`` (``fmt``/``add``/``new-claim``);
+  ``network``, ``sources``, ``verify`` (the only network I/O); ``cli``, ``cli_network``
 """
 
 from __future__ import annotations
@@ -12,162 +29,217 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-DATA_VERSION = "2026.11.24.1"
-"""Version of the bundled claims and references: the date of the last content change, with a
-serial after a second dot when a day has more than one."""
+from ._version import DATA_VERSION, __version__
 
+# For type checkers only; tests keep it equal to _PUBLIC, the one runtime declaration.
 if TYPE_CHECKING:
-    from .citation_syntax import Citation, CitationItem, find_citations
-    from .effects import EffectEstimate, Favours, Measure, PValue
+    # "X as X" marks each name as re-exported for type checkers (mypy's explicit re-export).
+    from .citation_syntax import (
+        Citation as Citation,
+    )
+    from .citation_syntax import (
+        CitationItem as CitationItem,
+    )
+    from .citation_syntax import (
+        Scan as Scan,
+    )
+    from .citation_syntax import (
+        Unparsed as Unparsed,
+    )
+    from .citation_syntax import (
+        find_citations as find_citations,
+    )
+    from .citation_syntax import (
+        scan as scan,
+    )
+    from .effects import (
+        EffectEstimate as EffectEstimate,
+    )
+    from .effects import (
+        Favours as Favours,
+    )
+    from .effects import (
+        Measure as Measure,
+    )
+    from .effects import (
+        PValue as PValue,
+    )
     from .grading import (
-        Concern,
-        DomainRating,
-        GradeProfile,
-        GradeResult,
-        GradeStep,
-        StartingLevel,
-        Upgrade,
+        Concern as Concern,
     )
-    from .library import Library, UnknownClaimError, UnknownReferenceError
-    from .loading import load
+    from .grading import (
+        DomainRating as DomainRating,
+    )
+    from .grading import (
+        GradeProfile as GradeProfile,
+    )
+    from .grading import (
+        GradeResult as GradeResult,
+    )
+    from .grading import (
+        GradeStep as GradeStep,
+    )
+    from .grading import (
+        StartingLevel as StartingLevel,
+    )
+    from .grading import (
+        Upgrade as Upgrade,
+    )
+    from .library import (
+        Library as Library,
+    )
+    from .library import (
+        UnknownClaimError as UnknownClaimError,
+    )
+    from .library import (
+        UnknownReferenceError as UnknownReferenceError,
+    )
+    from .loading import load as load
     from .models import (
-        AnyClaim,
-        Certainty,
-        Claim,
-        ClaimStatus,
-        Evidence,
-        GeneralClaim,
-        Location,
-        NumberRange,
-        Outcome,
-        Person,
-        Protocol,
-        Reference,
-        ScarClaim,
-        ScarType,
-        SkinType,
-        Stance,
-        StudyDesign,
-        Update,
-        UpdateType,
-        Verdict,
+        AnyClaim as AnyClaim,
     )
-    from .problems import CODES, CodeInfo, Problem, Severity
-    from .risk_of_bias import BiasLevel, DomainJudgement, JudgedFrom, Judgement, RiskOfBias, RobTool
-    from .totals import EvidenceTotals, evidence_totals
+    from .models import (
+        Certainty as Certainty,
+    )
+    from .models import (
+        Claim as Claim,
+    )
+    from .models import (
+        ClaimStatus as ClaimStatus,
+    )
+    from .models import (
+        Evidence as Evidence,
+    )
+    from .models import (
+        GeneralClaim as GeneralClaim,
+    )
+    from .models import (
+        Location as Location,
+    )
+    from .models import (
+        NumberRange as NumberRange,
+    )
+    from .models import (
+        Outcome as Outcome,
+    )
+    from .models import (
+        Person as Person,
+    )
+    from .models import (
+        Protocol as Protocol,
+    )
+    from .models import (
+        Reference as Reference,
+    )
+    from .models import (
+        ScarClaim as ScarClaim,
+    )
+    from .models import (
+        ScarType as ScarType,
+    )
+    from .models import (
+        SkinType as SkinType,
+    )
+    from .models import (
+        Stance as Stance,
+    )
+    from .models import (
+        StudyDesign as StudyDesign,
+    )
+    from .models import (
+        Update as Update,
+    )
+    from .models import (
+        UpdateType as UpdateType,
+    )
+    from .models import (
+        Verdict as Verdict,
+    )
+    from .problems import (
+        CODES as CODES,
+    )
+    from .problems import (
+        CodeInfo as CodeInfo,
+    )
+    from .problems import (
+        Problem as Problem,
+    )
+    from .problems import (
+        Severity as Severity,
+    )
+    from .risk_of_bias import (
+        BiasLevel as BiasLevel,
+    )
+    from .risk_of_bias import (
+        DomainJudgement as DomainJudgement,
+    )
+    from .risk_of_bias import (
+        JudgedFrom as JudgedFrom,
+    )
+    from .risk_of_bias import (
+        Judgement as Judgement,
+    )
+    from .risk_of_bias import (
+        RiskOfBias as RiskOfBias,
+    )
+    from .risk_of_bias import (
+        RobTool as RobTool,
+    )
+    from .totals import EvidenceTotals as EvidenceTotals
+    from .totals import evidence_totals as evidence_totals
 
-_LAZY: dict[str, str] = {
-    "load": "loading",
-    "Library": "library",
-    "UnknownClaimError": "library",
-    "UnknownReferenceError": "library",
-    "Citation": "citation_syntax",
-    "CitationItem": "citation_syntax",
-    "find_citations": "citation_syntax",
-    "CODES": "problems",
-    "CodeInfo": "problems",
-    "Problem": "problems",
-    "Severity": "problems",
-    **dict.fromkeys(
-        (
-            "AnyClaim",
-            "Certainty",
-            "Claim",
-            "ClaimStatus",
-            "Evidence",
-            "GeneralClaim",
-            "Location",
-            "NumberRange",
-            "Outcome",
-            "Person",
-            "Protocol",
-            "Reference",
-            "ScarClaim",
-            "ScarType",
-            "SkinType",
-            "Stance",
-            "StudyDesign",
-            "Update",
-            "UpdateType",
-            "Verdict",
-        ),
-        "models",
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "loading": ("load",),
+    "library": ("Library", "UnknownClaimError", "UnknownReferenceError"),
+    "citation_syntax": ("Citation", "CitationItem", "Scan", "Unparsed", "find_citations", "scan"),
+    "problems": ("CODES", "CodeInfo", "Problem", "Severity"),
+    "models": (
+        "AnyClaim",
+        "Certainty",
+        "Claim",
+        "ClaimStatus",
+        "Evidence",
+        "GeneralClaim",
+        "Location",
+        "NumberRange",
+        "Outcome",
+        "Person",
+        "Protocol",
+        "Reference",
+        "ScarClaim",
+        "ScarType",
+        "SkinType",
+        "Stance",
+        "StudyDesign",
+        "Update",
+        "UpdateType",
+        "Verdict",
     ),
-    **dict.fromkeys(("EffectEstimate", "Favours", "Measure", "PValue"), "effects"),
-    **dict.fromkeys(
-        ("BiasLevel", "DomainJudgement", "JudgedFrom", "Judgement", "RiskOfBias", "RobTool"),
-        "risk_of_bias",
+    "effects": ("EffectEstimate", "Favours", "Measure", "PValue"),
+    "risk_of_bias": (
+        "BiasLevel",
+        "DomainJudgement",
+        "JudgedFrom",
+        "Judgement",
+        "RiskOfBias",
+        "RobTool",
     ),
-    **dict.fromkeys(
-        (
-            "Concern",
-            "DomainRating",
-            "GradeProfile",
-            "GradeResult",
-            "GradeStep",
-            "StartingLevel",
-            "Upgrade",
-        ),
-        "grading",
+    "grading": (
+        "Concern",
+        "DomainRating",
+        "GradeProfile",
+        "GradeResult",
+        "GradeStep",
+        "StartingLevel",
+        "Upgrade",
     ),
-    **dict.fromkeys(("EvidenceTotals", "evidence_totals"), "totals"),
+    "totals": ("EvidenceTotals", "evidence_totals"),
 }
+"""Each public name, declared once, under the module it is loaded from on first use."""
 
-__all__ = [
-    "CODES",
-    "DATA_VERSION",
-    "AnyClaim",
-    "BiasLevel",
-    "Certainty",
-    "Citation",
-    "CitationItem",
-    "Claim",
-    "ClaimStatus",
-    "CodeInfo",
-    "Concern",
-    "DomainJudgement",
-    "DomainRating",
-    "EffectEstimate",
-    "Evidence",
-    "EvidenceTotals",
-    "Favours",
-    "GeneralClaim",
-    "GradeProfile",
-    "GradeResult",
-    "GradeStep",
-    "JudgedFrom",
-    "Judgement",
-    "Library",
-    "Location",
-    "Measure",
-    "NumberRange",
-    "Outcome",
-    "PValue",
-    "Person",
-    "Problem",
-    "Protocol",
-    "Reference",
-    "RiskOfBias",
-    "RobTool",
-    "ScarClaim",
-    "ScarType",
-    "Severity",
-    "SkinType",
-    "Stance",
-    "StartingLevel",
-    "StudyDesign",
-    "UnknownClaimError",
-    "UnknownReferenceError",
-    "Update",
-    "UpdateType",
-    "Upgrade",
-    "Verdict",
-    "__version__",
-    "evidence_totals",
-    "find_citations",
-    "load",
-]
+_LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
+
+__all__ = ["DATA_VERSION", "__version__", *sorted(_LAZY)]  # noqa: PLE0604 (derived, not repeated)
 
 
 def __getattr__(name: str) -> Any:

@@ -24,6 +24,7 @@ from .errors import UnreadableFileError
 from .models import Location, Person, Reference
 from .problems import Problem
 from .safe_read import read_regular_file
+from .sanitize import unsafe_links, unsafe_url
 from .text import decode_text, read_text
 
 __all__ = ["ParsedBibliography", "normalise_doi", "parse_bibliography", "read_bibliography"]
@@ -439,6 +440,7 @@ class _Builder:
         pmcid = self._identifier(
             fields, "pmcid", key, _PMCID, lambda v: v.strip().upper(), "bib.invalid-pmcid"
         )
+        self._unsafe_links(key, fields)
         if doi:
             self.dois.setdefault(doi.lower(), []).append((key, fields["doi"][1]))
         if pmid:
@@ -463,6 +465,23 @@ class _Builder:
             url=(fields.get("url", ("", 0))[0].strip() or None),
             source=Location(path=self.path, line=line),
         )
+
+    def _unsafe_links(self, key: str, fields: dict[str, tuple[str, int]]) -> None:
+        """A url with a script scheme, or Markdown/HTML links inside any field (a title that
+        would become a link in a page or break out of a tooltip)."""
+        url, url_line = fields.get("url", ("", 0))
+        scheme = unsafe_url(url.strip()) if url.strip() else None
+        if scheme is not None:
+            self.problem(
+                url_line,
+                "content.unsafe-link",
+                f"url of {key!r} uses the {scheme}: scheme (only http, https and mailto)",
+            )
+        for name, (value, value_line) in fields.items():
+            for found in unsafe_links(value):
+                self.problem(
+                    value_line, "content.unsafe-link", f"{name} of {key!r}: {found.message}"
+                )
 
     def _identifier(
         self,

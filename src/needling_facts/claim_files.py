@@ -17,11 +17,12 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from . import safe_yaml
-from .citation_syntax import find_citations
+from .citation_syntax import scan
 from .errors import UnreadableFileError
 from .models import CLAIM_ID_PATTERN, AnyClaim, Claim, GeneralClaim, ScarClaim
 from .problems import Problem
 from .safe_read import read_regular_file
+from .sanitize import unsafe_links
 from .text import read_text
 
 __all__ = ["BodyCitation", "ClaimFile", "parse_claim_file", "read_claim_file"]
@@ -123,6 +124,7 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
             )
         )
     text = text.removeprefix("\ufeff")
+    _collect_unsafe_links(text, out)
     if not text.startswith("---"):
         out.problems.append(
             Problem(path, 1, 1, "claim.no-front-matter", "expected YAML front matter opened by ---")
@@ -186,13 +188,32 @@ def _index_lines(
             _index_lines(item, (*loc, index), lines, line_offset)
 
 
+def _collect_unsafe_links(text: str, out: ClaimFile) -> None:
+    """Script links and event-handler attribute lists anywhere in the file (prose, findings,
+    caveats, locators...): every text field of a claim is rendered as Markdown somewhere."""
+    for found in unsafe_links(text):
+        line = text.count("\n", 0, found.offset) + 1
+        col = found.offset - (text.rfind("\n", 0, found.offset) + 1) + 1
+        out.problems.append(Problem(out.path, line, col, "content.unsafe-link", found.message))
+
+
 def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:
-    for citation in find_citations(body):
-        line_start = body.rfind("\n", 0, citation.start) + 1
+    found = scan(body)
+    for citation in found.citations:
         for key in citation.keys:
             out.body_citations.append(
-                BodyCitation(key, body_line + citation.line - 1, citation.start - line_start + 1)
+                BodyCitation(key, body_line + citation.line - 1, citation.col)
             )
+    for unparsed in found.unparsed:
+        out.problems.append(
+            Problem(
+                out.path,
+                body_line + unparsed.line - 1,
+                unparsed.col,
+                "cite.unparsed",
+                f"{unparsed.text!r} is not a citation: {unparsed.reason}",
+            )
+        )
 
 
 def _collect_evidence_refs(data: dict[Any, Any], out: ClaimFile) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from ._version import __version__
 from .cli_network import add_lookup_options, add_verify_parser, run_add_by_id, run_verify
 from .contrib import add_entries, format_file, new_claim_text
 from .errors import NeedlingFactsError, UnreadableFileError, UsageError
@@ -21,6 +21,7 @@ from .exports import export_csl_json, export_json, export_jsonld, export_schema
 from .library import Library, UnknownClaimError
 from .loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
 from .models import Certainty, Claim, Outcome, Verdict
+from .problems import Problem, Severity
 from .safe_read import check_readable, read_regular_file
 from .safe_write import locked, write_text
 
@@ -91,6 +92,32 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report every problem as path:line:col: code msg")
     _add_source_options(check)
     check.add_argument("--json", action="store_true", help="print problems as JSON")
+    check.add_argument(
+        "--docs", metavar="DIR", help="also check citations in the hand-written pages of DIR"
+    )
+
+    pages = commands.add_parser(
+        "pages", help="write the generated handbook pages (for Zensical or any engine)"
+    )
+    _add_source_options(pages)
+    pages.add_argument("--out", required=True, metavar="DIR", help="docs folder to write into")
+    pages.add_argument(
+        "--docs", metavar="DIR", help="hand-written pages: copied into --out, read for back-links"
+    )
+    pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
+    pages.add_argument(
+        "--urls",
+        choices=["source", "directory", "html", "markdown"],
+        default="source",
+        help="how the bibliography's HTML links to pages: source paths (Zensical resolves them), "
+        "MkDocs URLs (directory or html), or Markdown links (slower to build)",
+    )
+    pages.add_argument(
+        "--cache-dir",
+        default=".cache/needling-facts",
+        metavar="DIR",
+        help="formatted references kept here between runs ('' for none)",
+    )
 
     listing = commands.add_parser("list", help="list claims")
     _add_source_options(listing)
@@ -164,8 +191,16 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
-    library = load_from(bib, claims, Path(args.records) if args.records else None)
-    handler = {"check": _check, "list": _list, "show": _show, "export": _export}[args.command]
+    cache_dir = getattr(args, "cache_dir", "")  # `pages` keeps the parsed bibliography
+    library = load_from(
+        bib,
+        claims,
+        Path(args.records) if getattr(args, "records", None) else None,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+    )
+    handler = {"check": _check, "list": _list, "show": _show, "export": _export, "pages": _pages}[
+        args.command
+    ]
     return handler(library, args, out)
 
 
@@ -307,8 +342,56 @@ EXPORTERS = {
 }
 
 
+def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
+    """`check --docs`: engines without a strict mode (Zensical) rely on this gate."""
+    if docs is None:
+        return []
+    from .site import check_docs
+
+    if not Path(docs).is_dir():
+        return [Problem(docs, 1, 1, "docs.unreadable", "no such folder")]
+    return check_docs(Path(docs), library.references)
+
+
+def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
+    from .csl import DEFAULT_STYLE, EntryFormatter
+    from .site import build_site, expand_markers
+    from .urls import UrlScheme
+
+    hand_written: dict[str, str] = {}
+    if args.docs:
+        docs = Path(args.docs)
+        for path in sorted(docs.rglob("*.md")):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                hand_written[path.relative_to(docs).as_posix()] = text
+    cache = Path(args.cache_dir) if args.cache_dir else None
+    formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
+    scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
+    site = build_site(library, hand_written, formatter, url_scheme=scheme)
+    formatter.save()
+    root = Path(args.out)
+    if args.docs and Path(args.docs).resolve() != root.resolve():
+        # A complete docs folder for the engine: hand-written pages, then the generated ones.
+        import shutil
+
+        shutil.copytree(args.docs, root, dirs_exist_ok=True)
+        for relative, text in hand_written.items():
+            if "<!-- needling-facts:" in text:  # no plugin will fill these in
+                (root / relative).write_text(expand_markers(library, relative, text), "utf-8")
+    for relative, content in site.pages.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    print(f"wrote {len(site.pages)} pages to {root}", file=out)
+    return 1 if library.errors else 0
+
+
 def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    errors, warnings = len(library.errors), len(library.warnings)
+    problems = [*library.problems, *_docs_problems(library, args.docs)]
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
     if args.json:
         payload = [
             {
@@ -319,12 +402,12 @@ def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 "severity": p.severity.value,
                 "message": p.message,
             }
-            for p in library.problems
+            for p in problems
         ]
         json.dump(payload, out, indent=2)
         out.write("\n")
     else:
-        for problem in library.problems:
+        for problem in problems:
             print(dataclasses.replace(problem, path=_display_path(problem.path)), file=out)
         print(
             f"checked {len(library.references)} references, {library.claim_files_read} claims: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import threading
 from collections import OrderedDict
 from functools import cache
@@ -75,10 +76,14 @@ def load(*, bib: str | Path | None = None, claims_dir: str | Path | None = None)
     )
 
 
-def load_from(bib: Path, claims_dir: Path, records_dir: Path | None = None) -> Library:
+def load_from(
+    bib: Path, claims_dir: Path, records_dir: Path | None = None, *, cache_dir: Path | None = None
+) -> Library:
     """Build a library; frozen records are read from ``records_dir`` (default: the ``records``
-    folder beside ``claims_dir``) and, when that folder exists, compared with the bib."""
-    parsed = _read_bibliography_cached(bib)
+    folder beside ``claims_dir``) and, when that folder exists, compared with the bib.
+    ``cache_dir`` keeps the parsed bibliography on disk between processes (keyed by the file's
+    content), so a fresh ``mkdocs build`` does not parse it again."""
+    parsed = _read_bibliography_cached(bib, cache_dir)
     claim_files, folder_problems = read_claim_folder(claims_dir)
     records = read_records(records_dir or records_dir_for(claims_dir))
     problems = [*parsed.problems, *folder_problems, *records.problems]
@@ -160,7 +165,7 @@ _bib_cache: OrderedDict[tuple[str, str], ParsedBibliography] = OrderedDict()
 _bib_cache_lock = threading.Lock()
 
 
-def _read_bibliography_cached(path: Path) -> ParsedBibliography:
+def _read_bibliography_cached(path: Path, cache_dir: Path | None = None) -> ParsedBibliography:
     try:
         data = read_regular_file(path)
     except UnreadableFileError:
@@ -171,18 +176,55 @@ def _read_bibliography_cached(path: Path) -> ParsedBibliography:
         if cached is not None:
             _bib_cache.move_to_end(cache_key)
             return cached
-    # Decode here and drop the bytes before parsing: a 50 MB file is then held once, not twice.
-    text, problem = read_text(data, str(path), "bib.not-utf8")
-    del data
-    parsed = parse_bibliography(text, str(path))
-    del text
-    if problem is not None:
-        parsed.problems.insert(0, problem)
+    parsed = _read_disk_cache(cache_dir, cache_key) if cache_dir else None
+    if parsed is None:
+        # Decode here and drop the bytes before parsing: a 50 MB file is then held once, not twice.
+        text, problem = read_text(data, str(path), "bib.not-utf8")
+        del data
+        parsed = parse_bibliography(text, str(path))
+        del text
+        if problem is not None:
+            parsed.problems.insert(0, problem)
+        if cache_dir is not None:
+            _write_disk_cache(cache_dir, cache_key, parsed)
     with _bib_cache_lock:
         _bib_cache[cache_key] = parsed
         while len(_bib_cache) > _BIB_CACHE_SIZE:
             _bib_cache.popitem(last=False)
     return parsed
+
+
+def _disk_cache_path(cache_dir: Path, cache_key: tuple[str, str]) -> Path:
+    from ._version import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0{cache_key[0]}\0{cache_key[1]}".encode()).hexdigest()
+    return cache_dir / f"bibliography-{digest[:24]}.pickle"
+
+
+def _read_disk_cache(cache_dir: Path, cache_key: tuple[str, str]) -> ParsedBibliography | None:
+    # Our own cache, written by this version of the package for this exact content.
+    try:
+        with _disk_cache_path(cache_dir, cache_key).open("rb") as file:
+            value = pickle.load(file)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return value if isinstance(value, ParsedBibliography) else None
+
+
+def _write_disk_cache(
+    cache_dir: Path, cache_key: tuple[str, str], parsed: ParsedBibliography
+) -> None:
+    target = _disk_cache_path(cache_dir, cache_key)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob("bibliography-*.pickle"):
+            old.unlink(missing_ok=True)  # one parsed bibliography is enough
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(target)
+    except OSError:
+        pass  # a read-only checkout still builds; it only parses every time
 
 
 def clear_caches() -> None:

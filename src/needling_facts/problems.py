@@ -357,6 +357,34 @@ CODES: dict[str, CodeInfo] = _codes(
         "The article's wording is judged `supported` while the certainty is `very-low`.",
         "verdict: supported with certainty: very-low",
     ),
+    CodeInfo(
+        "cite.unparsed",
+        E,
+        "A bracket holds `@key` but is not a citation in pandoc's syntax, so it would be printed "
+        "as raw text; escape a `;` inside a locator as `\\;`, or an `@` that is no citation as "
+        "`\\@`.",
+        "[@Tan2019, Abstract; keloid volume table]",
+    ),
+    CodeInfo(
+        "cite.unknown-key",
+        E,
+        "A hand-written page (`check --docs`) cites a key that is not in the bibliography.",
+        "[@NoSuchKey2020]",
+    ),
+    CodeInfo(
+        "content.unsafe-link",
+        E,
+        "A link with a scheme other than http, https or mailto (`javascript:`, `data:`...), "
+        "or an attribute list setting an event handler or style, in a claim file or a "
+        "bibliography field; the handbook would strip it, so it is an error at its line.",
+        "finding: see [this](javascript:alert(1))",
+    ),
+    CodeInfo(
+        "docs.unreadable",
+        E,
+        "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",
+        "docs/index.md saved as Latin-1",
+    ),
 )
 
 

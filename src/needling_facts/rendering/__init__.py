@@ -3,7 +3,6 @@
 from .citations import CitedPage, render_citations
 from .evidence_map import evidence_map_svg
 from .pages import (
-    BACKLINKS_MARKER,
     bibliography_page,
     claim_page,
     claim_path,
@@ -15,7 +14,6 @@ from .pages import (
 )
 
 __all__ = [
-    "BACKLINKS_MARKER",
     "CitedPage",
     "bibliography_page",
     "claim_page",

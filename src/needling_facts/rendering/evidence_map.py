@@ -12,15 +12,19 @@ from .markup import esc
 __all__ = ["evidence_map_svg"]
 
 VERDICT_COLOURS = {
-    Verdict.SUPPORTED: "#1b7f3b",
-    Verdict.PARTLY_SUPPORTED: "#b7791f",
-    Verdict.NOT_SUPPORTED: "#6b7280",
-    Verdict.CONTRADICTED: "#b91c1c",
-    Verdict.NOT_IN_ARTICLE: "#1d4ed8",
+    # The verdict badges' colours: each at least 7:1 against white, 3:1 against the page.
+    Verdict.SUPPORTED: "#166534",
+    Verdict.PARTLY_SUPPORTED: "#92400e",
+    Verdict.NOT_SUPPORTED: "#4b5563",
+    Verdict.CONTRADICTED: "#991b1b",
+    Verdict.NOT_IN_ARTICLE: "#111827",
 }
+SIZE_LEGEND = (1, 5, 10)
+"""Numbers of studies drawn in the marker-size legend."""
 
-_ROW = 28
-_LABEL = 330
+_ROW = 36
+_LABEL = 360
+_LINE = 46  # characters per label line; longer titles wrap onto a second line, never cut
 _COLUMN = 110
 _TOP = 48
 
@@ -31,9 +35,10 @@ def evidence_map_svg(library: Library, claim_url: Callable[[str], str]) -> str:
     claims = sorted(library.filter(), key=lambda c: (-c.certainty.rank, c.title))
     columns = list(reversed(Certainty))  # very low ... high, left to right
     width = _LABEL + _COLUMN * len(columns) + 20
-    height = _TOP + _ROW * max(len(claims), 1) + 56
+    height = _TOP + _ROW * max(len(claims), 1) + 96
+    # role="group", not "img": the map holds links, and an image may not contain controls.
     parts = [
-        f'<svg class="nf-evidence-map" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="nf-evidence-map" xmlns="http://www.w3.org/2000/svg" role="group" '
         f'viewBox="0 0 {width} {height}" width="100%" '
         f'aria-labelledby="nf-map-title nf-map-desc">',
         '<title id="nf-map-title">Evidence map</title>',
@@ -54,18 +59,22 @@ def evidence_map_svg(library: Library, claim_url: Callable[[str], str]) -> str:
         y = _TOP + _ROW * row + _ROW // 2
         x = _LABEL + _COLUMN * columns.index(claim.certainty) + _COLUMN // 2
         studies = len(claim.cited_keys)
-        radius = 4 + 3 * math.sqrt(studies)
-        label = claim.title if len(claim.title) <= 48 else claim.title[:47] + "\u2026"
+        radius = _radius(studies)
+        lines = _wrap(claim.title)
+        first_y = y + 4 - 7 * (len(lines) - 1)
+        label = "".join(
+            f'<tspan x="{_LABEL - 10}" y="{first_y + 14 * n}">{esc(text)}</tspan>'
+            for n, text in enumerate(lines)
+        )
         tip = (
             f"{claim.title}: {claim.certainty.label} certainty, {claim.verdict.label}, "
             f"{studies} studies, {claim.participants} participants reported"
         )
         parts.append(
             f'<a href="{esc(claim_url(claim.id))}"><title>{esc(tip)}</title>'
-            f'<text x="{_LABEL - 10}" y="{y + 4}" text-anchor="end" class="nf-map-label">'
-            f"{esc(label)}</text>"
+            f'<text text-anchor="end" class="nf-map-label">{label}</text>'
             f'<circle cx="{x}" cy="{y}" r="{radius:.1f}" '
-            f'fill="{VERDICT_COLOURS[claim.verdict]}" fill-opacity="0.85"/></a>'
+            f'fill="{VERDICT_COLOURS[claim.verdict]}"/></a>'
         )
     legend_y = _TOP + _ROW * len(claims) + 30
     x = 10
@@ -75,5 +84,32 @@ def evidence_map_svg(library: Library, claim_url: Callable[[str], str]) -> str:
             f'<text x="{x + 18}" y="{legend_y}" class="nf-map-legend">{esc(verdict.label)}</text>'
         )
         x += 150
+    size_y = legend_y + 36
+    parts.append(f'<text x="10" y="{size_y}" class="nf-map-legend">Marker size:</text>')
+    x = 110
+    for studies in SIZE_LEGEND:
+        radius = _radius(studies)
+        parts.append(
+            f'<circle cx="{x + radius:.1f}" cy="{size_y - 4}" r="{radius:.1f}" fill="none" '
+            'stroke="currentColor"/>'
+        )
+        text = f"{studies} {'study' if studies == 1 else 'studies'}"
+        parts.append(
+            f'<text x="{x + 2 * radius + 6:.1f}" y="{size_y}" class="nf-map-legend">{text}</text>'
+        )
+        x += int(2 * radius) + 90
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _radius(studies: int) -> float:
+    return 4 + 3 * math.sqrt(studies)
+
+
+def _wrap(title: str) -> list[str]:
+    """A claim title on at most two lines of about ``_LINE`` characters, split between words."""
+    if len(title) <= _LINE:
+        return [title]
+    cut = title.rfind(" ", 0, _LINE + 1)
+    cut = cut if cut > 0 else _LINE
+    return [title[:cut], title[cut:].strip()]

@@ -6,20 +6,21 @@ Pure functions of the library: no MkDocs here. Links between generated pages are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from ..citation_syntax import parse_key
 from ..csl import FormattedReference
-from ..exports import claim_jsonld, script_tag
+from ..jsonld import claim_jsonld, script_tag
 from ..library import Library
 from ..models import Claim, Outcome, Reference, ScarClaim
-from .citations import key_slug
+from .citations import inert, key_slug
 from .evidence_sections import claim_detail_sections, claim_summary_section  # issue 9
 from .markup import badge, cell, esc, reference_links
 from .retraction import claim_retraction_notice, reference_notices
 from .rob import reference_risk_of_bias  # issue 9
 
 __all__ = [
-    "BACKLINKS_MARKER",
     "bibliography_page",
     "claim_page",
     "claim_path",
@@ -30,9 +31,6 @@ __all__ = [
     "overview_table",
 ]
 
-BACKLINKS_MARKER = "<!-- nf-backlinks:{key} -->"
-"""Placeholder on the bibliography page, filled with links once every page has been read."""
-
 
 def claim_path(claim_id: str) -> str:
     return f"claims/{claim_id}.md"
@@ -40,6 +38,17 @@ def claim_path(claim_id: str) -> str:
 
 def outcome_path(outcome: Outcome) -> str:
     return f"outcomes/{outcome.value}.md"
+
+
+def citation(key: str, locator: str | None = None) -> str:
+    """``[@key, locator]`` in pandoc syntax, with the locator escaped so that any text (a ``;``,
+    brackets, an ``@``) stays part of it, and a key outside the simple syntax braced."""
+    shown = key if parse_key(key, 0, len(key)) == (key, len(key)) else "{" + key + "}"
+    text = ""
+    if locator:
+        words = " ".join(locator.split())
+        text = ", " + re.sub(r"([\\\[\];@`])", r"\\\1", words)
+    return f"[@{shown}{text}]"
 
 
 def _studies(claim: Claim) -> int:
@@ -114,9 +123,12 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     if notice := claim_retraction_notice(claim, references):
         lines += [notice]
     lines += [
-        f'<p class="nf-badges">{badge(claim.certainty)} {badge(claim.verdict)} '
-        f'<a class="nf-badge nf-outcome" href="../../{outcome_path(claim.outcome)[:-3]}/">'
-        f"{esc(claim.outcome.label)}</a></p>",
+        # A Markdown link to the outcome's source file: the engine turns it into the right URL
+        # whatever its URL scheme (use_directory_urls or not).
+        f"{badge(claim.certainty)} {badge(claim.verdict)} "
+        f"[{inert(esc(claim.outcome.label))}](../{outcome_path(claim.outcome)})"
+        "{ .nf-badge .nf-outcome }",
+        "{ .nf-badges }",
         "",
         f'<p class="nf-statement">{esc(claim.statement)}</p>',
         "",
@@ -140,8 +152,8 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
             else ""
         )
         + f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
-        f"{len(claim.cited_keys)} {'study' if len(claim.cited_keys) == 1 else 'studies'}"
-        + (f" reporting {claim.participants} participants." if claim.participants else "."),
+        f"{claim.totals.describe()} that support or contradict it (each study counted once; "
+        f"{len(claim.cited_keys)} cited in all).",
         "</div>",
         "</div>",
         "",
@@ -150,16 +162,19 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
         "",
     ]
     if claim.evidence:
+        # In a <div> so the stylesheet can stack the rows on a phone (no sideways scrolling).
+        lines += ['<div class="nf-evidence" markdown>', ""]
         lines += ["| Study | Design | n | What it found | Stance |", "|---|---|---:|---|---|"]
         for item in claim.evidence:
-            locator = f", {item.locator}" if item.locator else ""
+            study = _short(references.get(item.ref), item.ref)
             lines.append(
-                f"| {_short(references.get(item.ref), item.ref)} [@{item.ref}{cell(locator)}] "
+                f"| {study} {citation(item.ref, item.locator)} "
                 f"| {cell(item.design.label)} "
                 f"| {item.participants or '&ndash;'} | {cell(item.finding)} "
                 f'| <span class="nf-stance nf-stance-{item.stance.value}">'
                 f"{item.stance.value}</span> |"
             )
+        lines += ["", "</div>"]
     else:
         lines.append("No clinical study was found for this claim.")
     lines += claim_detail_sections(claim, references)  # issue 9: forest plot, risk of bias
@@ -172,7 +187,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
             lines += [f"## {heading}", ""] + [f"- {esc(item)}" for item in items] + [""]
     details = _range_rows(claim)
     if details:
-        lines += ["## Population and protocol", "", "| | |", "|---|---|"]
+        lines += ["## Population and protocol", "", "| Aspect | As reported |", "|---|---|"]
         lines += [f"| {label} | {value} |" for label, value in details] + [""]
     lines += [
         f'<p class="nf-reviewed">Last reviewed {claim.last_reviewed.isoformat()} · '
@@ -229,26 +244,73 @@ def claims_index_page(library: Library) -> str:
     return "# All claims\n\n" + overview_table(library, prefix="../") + "\n"
 
 
-def bibliography_page(library: Library, formatted: Mapping[str, FormattedReference]) -> str:
-    """Every reference, in the configured style, with links and a back-link placeholder."""
+RAW_START = "<!-- needling-facts:raw-html -->"
+RAW_END = "<!-- /needling-facts:raw-html -->"
+"""Around HTML that the citations extension hands to the page as it is, without parsing it."""
+
+
+def bibliography_page(
+    library: Library,
+    formatted: Mapping[str, FormattedReference],
+    cited_by: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    *,
+    keys: Iterable[str] | None = None,
+    url: Callable[[str], str] | None = None,
+) -> str:
+    """References in the configured style, with links and the pages that cite each.
+
+    ``cited_by`` maps a key to ``(page source path, page title)`` pairs. By default the links
+    to those pages are Markdown links from ``bibliography.md``, so any engine resolves them;
+    an engine adapter that knows its URLs passes ``url`` (a page's source path to its URL
+    relative to the bibliography) and gets the list as plain HTML, which is much faster to
+    build for thousands of entries. ``keys`` limits the page to those references (e.g. only
+    the cited ones); by default every reference is shown.
+    """
+    shown_keys = set(library.references) if keys is None else set(keys)
+    references = {k: r for k, r in library.references.items() if k in shown_keys}
     lines = [
         "# Bibliography",
         "",
-        f"{len(library.references)} works, each with the pages and claims that cite it.",
+        f"{len(references)} works, each with the pages that cite it.",
         "",
     ]
+    if url is not None:
+        lines.append(RAW_START)
     for key, reference in sorted(
-        library.references.items(),
+        references.items(),
         key=lambda kv: ((kv[1].authors[0].family if kv[1].authors else kv[0]).lower(), kv[0]),
     ):
         shown = formatted[key].html if key in formatted else esc(key)
-        lines += [
-            f'<div class="nf-ref" id="ref-{key_slug(key)}" markdown>',
-            f"<p>{shown} {(reference_notices(reference) + ' ').lstrip()}"
-            f'{reference_links(reference)} <code class="nf-key">{esc(key)}</code></p>',
-            f'<p class="nf-cited-by">{BACKLINKS_MARKER.format(key=esc(key))}</p>',
-            reference_risk_of_bias(library, key),  # issue 9: its judgements, shown once
-            "</div>",
-            "",
-        ]
-    return "\n".join(lines)
+        claim_href = None if url is None else (lambda cid: url(claim_path(cid)))
+        rob = reference_risk_of_bias(library, key, claim_href)  # shown once, here
+        notices = (reference_notices(reference) + " ").lstrip()
+        citers = (cited_by or {}).get(key, ())
+        entry = (
+            f'<p class="nf-ref" id="ref-{key_slug(key)}">{shown} {notices}'
+            f"{reference_links(reference)} "
+            f'<code class="nf-key">{esc(key)}</code></p>'
+        )
+        if url is not None:
+            links = ", ".join(
+                f'<a href="{esc(url(path))}#cite-{key_slug(key)}">{esc(title)}</a>'
+                for path, title in citers
+            )
+            cited = f"Cited by: {links}" if citers else "Not cited on any page."
+            lines.append(f'{entry}\n<p class="nf-cited-by">{cited}</p>{rob}')
+            continue
+        backlinks = (
+            "Cited by: "
+            + ", ".join(
+                f"[{inert(esc(title))}]({path}#cite-{key_slug(key)})" for path, title in citers
+            )
+            if citers
+            else "Not cited on any page."
+        )
+        # The entry is a raw HTML block (Markdown leaves it alone); only the back-links are
+        # Markdown, so that the engine resolves them.
+        lines += [entry, "", backlinks, "{ .nf-cited-by }", ""]
+        if rob:
+            lines += [rob, ""]
+    if url is not None:
+        lines.append(RAW_END)
+    return "\n".join(lines) + "\n"

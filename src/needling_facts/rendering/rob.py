@@ -5,7 +5,7 @@ Every judgement is printed as a word; the colour (see `ROB_COLOURS`) only repeat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..library import Library
 from ..models import Claim, Evidence, Reference
@@ -141,17 +141,20 @@ def judgements_of(library: Library, key: str) -> list[tuple[RiskOfBias, tuple[st
     return [(rob, tuple(claims)) for rob, claims in found.items()]
 
 
-def reference_risk_of_bias(library: Library, key: str, claims_url: str = "../claims/") -> str:
+def reference_risk_of_bias(
+    library: Library, key: str, claim_href: Callable[[str], str] | None = None
+) -> str:
     """The reference's risk-of-bias judgements with their reasons, shown once (for its entry
-    in the bibliography, anchored ``rob-<key>``); "" when it has none."""
+    in the bibliography, anchored ``rob-<key>``); "" when it has none. ``claim_href`` turns a
+    claim id into its URL from the bibliography (default: directory URLs)."""
+    href = claim_href or (lambda cid: f"../claims/{cid}/")
     records = judgements_of(library, key)
     if not records:
         return ""
     parts = [f'<div class="nf-rob-ref" id="rob-{key_slug(key)}">']
     for rob, claim_ids in records:
         cited = ", ".join(
-            f'<a href="{esc(claims_url)}{esc(cid)}/">{esc(library.claim(cid).title)}</a>'
-            for cid in claim_ids
+            f'<a href="{esc(href(cid))}">{esc(library.claim(cid).title)}</a>' for cid in claim_ids
         )
         if not rob.is_assessed:
             parts.append(
