@@ -190,10 +190,10 @@ def _contrast(hex_colour: str, other: str = "#ffffff") -> float:
 
 def test_badges_meet_aa_contrast_and_never_share_a_colour() -> None:
     from needling_facts.models import Verdict
-    from needling_facts.rendering.evidence_map import VERDICT_COLOURS as MAP_COLOURS
+    from needling_facts.rendering.evidence_map import VERDICT_COLOURS
     from needling_facts.rendering.stylesheet import STYLESHEET
 
-    VERDICT_COLOURS = dict(MAP_COLOURS)
+    map_colours = dict(VERDICT_COLOURS)
 
     colours = dict(
         re.findall(
@@ -208,9 +208,9 @@ def test_badges_meet_aa_contrast_and_never_share_a_colour() -> None:
     for name, colour in colours.items():
         assert _contrast(colour) >= 4.5, name  # white badge text
     # Claims beyond the article get an outlined badge (dark text on white) and a near-black marker.
-    outlined = VERDICT_COLOURS.pop(Verdict.NOT_IN_ARTICLE)
+    outlined = map_colours.pop(Verdict.NOT_IN_ARTICLE)
     assert f".nf-verdict-not-in-article {{ background: #fff; color: {outlined};" in STYLESHEET
     assert _contrast(outlined) >= 4.5
     assert outlined not in set(certainty.values()) | set(verdict.values())
-    assert set(VERDICT_COLOURS.values()) == set(verdict.values())  # the map's legend matches
+    assert set(map_colours.values()) == set(verdict.values())  # the map's legend matches
     assert _contrast("#00695c") >= 4.5  # links and header
