@@ -145,7 +145,9 @@ READER_PAGES = [
 def _axe_violations(page: Page) -> list[dict[str, object]]:
     """Serious and critical axe-core violations inside the page content (our markup)."""
     if not AXE.exists():
-        raise RuntimeError("axe-core is missing: run `npm ci` (package.json) first")
+        if os.environ.get("CI"):
+            raise RuntimeError("CI must run the accessibility checks: run `npm ci` first")
+        pytest.skip("axe-core is not installed (npm ci)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => {
