@@ -269,6 +269,13 @@ def bibliography_page(
     shown_keys = set(library.references) if keys is None else set(keys)
     references = {k: r for k, r in library.references.items() if k in shown_keys}
     lines = [
+        # Out of Material's search index: every entry is already found through the reference
+        # list of each page that cites it, and indexing thousands of entries dominates a build.
+        "---",
+        "search:",
+        "  exclude: true",
+        "---",
+        "",
         "# Bibliography",
         "",
         f"{len(references)} works, each with the pages that cite it.",
