@@ -24,3 +24,20 @@ def line_containing(path: Path, needle: str, occurrence: int = 1) -> int:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def device_file(folder: Path) -> Path:
+    """A character device (a copy of /dev/null's) inside ``folder``.
+
+    Tests that check a device is never replaced use this one, not /dev/null itself: under
+    mutation testing the refusal is mutated away, and the real /dev/null must survive that.
+    """
+    import os
+    import stat
+
+    path = folder / "null-device"
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device file needs root")
+    return path

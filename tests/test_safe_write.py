@@ -14,7 +14,7 @@ from needling_facts.contrib import add_entries, format_file
 from needling_facts.errors import UnsafeWriteError
 from needling_facts.safe_write import locked, write_text
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, device_file
 
 UNFORMATTED = FIXTURES / "safe-write" / "unformatted.bib"
 
@@ -146,10 +146,11 @@ def test_refused_targets_are_left_alone(tmp_path: Path, make: object, reason: st
         assert path.read_text() == "old\n"
 
 
-def test_device_is_refused() -> None:
+def test_device_is_refused(tmp_path: Path) -> None:
+    device = device_file(tmp_path)
     with pytest.raises(UnsafeWriteError, match="not a regular file"):
-        write_text(Path("/dev/null"), "x")
-    assert Path("/dev/null").is_char_device()
+        write_text(device, "x")
+    assert device.is_char_device()
 
 
 def test_no_temporary_file_is_left_after_a_failed_write(
