@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import needling_facts as nf
 from needling_facts.cli import main
 
 from .conftest import FIXTURES, REPO
@@ -78,7 +79,7 @@ def test_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_help_and_version_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == "needling-facts 0.1.0"
+    assert capsys.readouterr().out.strip() == f"needling-facts {nf.__version__}"
     assert main(["check", "--help"]) == 0
 
 
