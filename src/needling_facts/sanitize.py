@@ -137,6 +137,7 @@ class UnsafeLink:
     message: str
 
 
+_MAYBE_UNSAFE = re.compile(r"\]\(|\]:|<|\{|=")
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^)>\s]*)")
 _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
@@ -150,6 +151,8 @@ _STYLE = re.compile(r"(?:^|[\s{:])style\s*=", re.IGNORECASE)
 
 def unsafe_links(text: str) -> list[UnsafeLink]:
     """Links with a disallowed scheme and ``on*=``/``style=`` attribute lists in Markdown."""
+    if not _MAYBE_UNSAFE.search(text):
+        return []  # most fields: no link, tag or attribute list at all (checked at C speed)
     found: list[UnsafeLink] = []
     for pattern, kind in (
         (_INLINE_LINK, "link"),
