@@ -34,7 +34,9 @@ def _rows(problems: object) -> list[list[object]]:
     for p in problems:  # type: ignore[attr-defined]
         path = Path(p.path)
         shown = str(path.relative_to(FIXTURES)) if path.is_relative_to(FIXTURES) else p.path
-        rows.append([shown, p.line, p.col, p.code, p.message])
+        # Messages may name other files: keep them relative too, so the file is portable.
+        message = p.message.replace(f"{FIXTURES}/", "")
+        rows.append([shown, p.line, p.col, p.code, message])
     return rows
 
 
