@@ -113,3 +113,73 @@ def test_on_serve_watches_the_bibliography_and_the_claims() -> None:
     plugin.library = nf.load()
     assert plugin.on_serve(server, config=config, builder=None) is server
     assert server.watched == ["/x/references.bib", "/x/claims"]
+
+
+# --- reading and formatting details that surviving mutants showed unpinned ---------------
+
+
+def test_masked_characters_are_restored_everywhere_they_are_read() -> None:
+    from needling_facts.bibliography import parse_bibliography
+
+    # The first of two duplicate fields is read from the parser's set-aside block.
+    parsed = parse_bibliography('@misc{A2020, title = "x {"}y", title = {z}}', "x.bib")
+    assert parsed.references["A2020"].title == 'x "y'
+    failed = parse_bibliography('@misc{B2020, title = "a {"}b",\n note = {n}\n', "x.bib")
+    (problem,) = failed.problems
+    assert problem.message.startswith('cannot parse block in \'@misc{B2020, title = "a {"}b",\'')
+
+
+def test_inheritance_details() -> None:
+    from needling_facts.bibliography import parse_bibliography
+
+    text = (
+        "@xdata{first, label = {skip}, note = {from first}}\n"
+        "@xdata{second, year = {2022}, journaltitle = {J Two}}\n"
+        "@article{Child2022, author = {A, B}, title = {T}, xdata = {nope, first, second}}\n"
+        "@misc{Parent2019, title = {Parent Title}, year = {2019}}\n"
+        "@misc{Orphan2019, crossref = {Parent2019}}\n"
+    )
+    parsed = parse_bibliography(text, "x.bib")
+    child = parsed.references["Child2022"]
+    assert (child.year, child.journal) == (2022, "J Two")  # the later parents still count
+    assert [p.code for p in parsed.problems] == ["bib.unknown-crossref"]
+    assert parsed.problems[0].line == 3
+    orphan = parsed.references["Orphan2019"]  # a @misc parent's title stays a title
+    assert (orphan.title, orphan.year) == ("Parent Title", 2019)
+
+
+def test_von_and_jr_parts_of_names() -> None:
+    from needling_facts.bibliography import parse_authors
+
+    people = parse_authors("van der Berg, Jan and Smith, Jr., John")
+    assert [(p.family, p.given) for p in people] == [
+        ("van der Berg", "Jan"),
+        ("Smith, Jr.", "John"),
+    ]
+
+
+def test_free_comments_stay_on_top_and_the_last_paragraph_moves_with_its_entry() -> None:
+    from needling_facts.bibformat import format_bibliography
+
+    out = format_bibliography(
+        "% a\n\n% b\n\n% c\n@misc{Z2020, title = {T}}\n@misc{A2020, title = {U}}\n"
+    )
+    assert out.index("% a") < out.index("% b") < out.index("@misc{A2020") < out.index("% c")
+    assert "% c\n@misc{Z2020," in out
+
+
+def test_refusal_names_the_file() -> None:
+    from needling_facts.bibformat import FormatRefusedError, format_bibliography
+
+    with pytest.raises(FormatRefusedError) as refused:
+        format_bibliography("@misc{A, title = {x}}\n@misc{A, title = {y}}\n", "mine.bib")
+    assert [p.path for p in refused.value.problems] == ["mine.bib"]
+
+
+def test_unknown_id_suggests_at_most_three_close_ids() -> None:
+    from needling_facts.library import UnknownClaimError
+
+    error = UnknownClaimError("acne-scar", ["acne-scars", "acne-scarz", "acne-scare", "acne-scaro"])
+    assert len(error.suggestions) == 3
+    assert UnknownClaimError("zzz", ["acne-scars"]).suggestions == ()
+    assert str(UnknownClaimError("zzz", [])) == "no claim 'zzz'"

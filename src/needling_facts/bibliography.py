@@ -162,10 +162,8 @@ def _restore_blocks(blocks: list[Any]) -> None:
                     item.value = restore(item.value)
         elif isinstance(block, bib.String | bib.Preamble):
             block.value = restore(block.value)
-        elif isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
-            block.comment = restore(block.comment)
-            block._raw = restore(block.raw or "")
-        elif isinstance(block, bib.ParsingFailedBlock):
+        elif isinstance(block, bib.ImplicitComment | bib.ExplicitComment | bib.ParsingFailedBlock):
+            # Only `raw` is read back: comments are written from it, failures quote it.
             block._raw = restore(block.raw or "")
 
 
