@@ -12,8 +12,8 @@ from needling_facts.bibformat import (
     FormatRefusedError,
     canonical_value,
     format_bibliography,
-    write_atomically,
 )
+from needling_facts.safe_write import write_text
 
 from .conftest import FIXTURES, REPO
 
@@ -99,7 +99,7 @@ def test_atomic_write_keeps_mode_and_leaves_no_temporary(tmp_path: Path) -> None
     path = tmp_path / "refs.bib"
     path.write_text("old")
     os.chmod(path, 0o640)
-    write_atomically(path, "new\n")
+    write_text(path, "new\n")
     assert path.read_text() == "new\n"
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]

@@ -9,14 +9,12 @@ changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bibtexparser import model as bib
 
 from .bibliography import parse_split, split_bibliography
 from .bibscan import closing
 from .problems import Problem
-from .safe_write import write_text
 
 __all__ = [
     "BLOCKING_CODES",
@@ -25,7 +23,6 @@ __all__ = [
     "RawBibliography",
     "format_bibliography",
     "parse_raw",
-    "write_atomically",
 ]
 
 FIELD_ORDER = (
@@ -225,8 +222,3 @@ def parse_raw(text: str, path: str = "<string>") -> RawBibliography:
 
 def format_bibliography(text: str, path: str = "<string>") -> str:
     return parse_raw(text, path).render()
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename (see `safe_write`)."""
-    write_text(path, text)
