@@ -13,6 +13,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ._frozen import Frozen
+from ._words import WordEnum
 from .risk_of_bias import JudgedFrom
 
 __all__ = [
@@ -27,17 +28,13 @@ __all__ = [
 ]
 
 
-class Certainty(StrEnum):
+class Certainty(WordEnum):
     """GRADE certainty of the evidence, highest first."""
 
     HIGH = "high"
     MODERATE = "moderate"
     LOW = "low"
     VERY_LOW = "very-low"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("-", " ")
 
     @property
     def rank(self) -> int:

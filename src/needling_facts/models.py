@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from ._frozen import Frozen as _Frozen
+from ._words import WordEnum
 from .effects import EffectEstimate
 from .grading import Certainty, GradeProfile
 from .risk_of_bias import RiskOfBias
@@ -87,7 +88,7 @@ _OUTCOME_LABELS = {
 }
 
 
-class Verdict(StrEnum):
+class Verdict(WordEnum):
     """Our judgement of the popular article's wording of a claim."""
 
     SUPPORTED = "supported"
@@ -101,7 +102,7 @@ class Verdict(StrEnum):
     def label(self) -> str:
         if self is Verdict.NOT_IN_ARTICLE:
             return "not a claim of the article"
-        return self.value.replace("-", " ")
+        return super().label
 
 
 class StudyDesign(StrEnum):

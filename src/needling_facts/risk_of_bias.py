@@ -8,6 +8,7 @@ from typing import Any, Self
 from pydantic import Field, field_validator, model_validator
 
 from ._frozen import Frozen
+from ._words import WordEnum
 
 __all__ = [
     "ROB2_DOMAINS",
@@ -22,16 +23,12 @@ __all__ = [
 ]
 
 
-class JudgedFrom(StrEnum):
+class JudgedFrom(WordEnum):
     """What a judgement was made from."""
 
     ABSTRACT = "abstract"
     FULL_TEXT = "full-text"
     MIXED = "mixed"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("-", " ")
 
 
 class RobTool(StrEnum):
@@ -55,7 +52,7 @@ _TOOL_LABELS = {
 }
 
 
-class Judgement(StrEnum):
+class Judgement(WordEnum):
     """A domain or overall judgement; which values a tool accepts is checked per tool."""
 
     LOW = "low"
@@ -71,22 +68,14 @@ class Judgement(StrEnum):
     PARTIAL_YES = "partial-yes"
     NO = "no"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("-", " ")
 
-
-class BiasLevel(StrEnum):
+class BiasLevel(WordEnum):
     """A judgement mapped to the usual traffic-light scale (tool-independent)."""
 
     LOW = "low"
     SOME_CONCERNS = "some-concerns"
     HIGH = "high"
     UNCLEAR = "unclear"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("-", " ")
 
 
 _J = Judgement
