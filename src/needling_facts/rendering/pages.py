@@ -283,12 +283,12 @@ def bibliography_page(
     ]
     if url is not None:
         lines.append(RAW_START)
+    claim_href = None if url is None else (lambda cid: url(claim_path(cid)))
     for key, reference in sorted(
         references.items(),
         key=lambda kv: ((kv[1].authors[0].family if kv[1].authors else kv[0]).lower(), kv[0]),
     ):
         shown = formatted[key].html if key in formatted else esc(key)
-        claim_href = None if url is None else (lambda cid: url(claim_path(cid)))
         rob = reference_risk_of_bias(library, key, claim_href)  # shown once, here
         notices = (reference_notices(reference) + " ").lstrip()
         citers = (cited_by or {}).get(key, ())
