@@ -135,7 +135,8 @@ def test_inheritance_details() -> None:
     text = (
         "@xdata{first, label = {skip}, note = {from first}}\n"
         "@xdata{second, year = {2022}, journaltitle = {J Two}}\n"
-        "@article{Child2022, author = {A, B}, title = {T}, xdata = {nope, first, second}}\n"
+        "@article{Child2022, author = {A, B}, title = {T}, doi = {10.5555/c},\n"
+        "  xdata = {nope, first, second}}\n"
         "@misc{Parent2019, title = {Parent Title}, year = {2019}}\n"
         "@misc{Orphan2019, crossref = {Parent2019}}\n"
     )
@@ -143,7 +144,7 @@ def test_inheritance_details() -> None:
     child = parsed.references["Child2022"]
     assert (child.year, child.journal) == (2022, "J Two")  # the later parents still count
     assert [p.code for p in parsed.problems] == ["bib.unknown-crossref"]
-    assert parsed.problems[0].line == 3
+    assert parsed.problems[0].line == 4  # the line of the xdata field
     orphan = parsed.references["Orphan2019"]  # a @misc parent's title stays a title
     assert (orphan.title, orphan.year) == ("Parent Title", 2019)
 

@@ -15,7 +15,8 @@ CORPUS = FIXTURES / "bib-corpus"
 @pytest.mark.parametrize("name", ["biblatex-hand.bib", "zotero-better-bibtex.bib"])
 def test_no_false_missing_field_errors(name: str) -> None:
     parsed = read_bibliography(CORPUS / name)
-    assert parsed.problems == []
+    # Hand-written test entries carry no identifiers; that warning is not what is tested here.
+    assert [p for p in parsed.problems if p.code != "bib.no-identifier"] == []
 
 
 def test_inherited_and_aliased_fields_are_read() -> None:

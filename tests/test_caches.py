@@ -9,6 +9,7 @@ import pytest
 
 from needling_facts import csl, loading
 from needling_facts.csl import EntryFormatter
+from needling_facts.models import Reference
 
 from .conftest import FIXTURES
 
@@ -56,3 +57,16 @@ def test_parsed_bibliography_is_kept_on_disk_by_content(
     edited = loading.load_from(bib, FIXTURES / "good" / "claims", cache_dir=cache)
     assert edited.references != first.references
     assert len(list(cache.glob("bibliography-*.pickle"))) == 1
+
+
+def test_a_changed_reference_model_does_not_reuse_an_old_pickle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An editable install changes the model without a new version number; objects unpickled
+    # from before would lack the new fields and fail on first use.
+    key = ("references.bib", "0" * 64)
+    before = loading._disk_cache_path(tmp_path, key)
+
+    grown = type("Grown", (), {"model_fields": {**Reference.model_fields, "new": None}})
+    monkeypatch.setattr(loading, "Reference", grown)
+    assert loading._disk_cache_path(tmp_path, key) != before

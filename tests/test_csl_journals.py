@@ -42,7 +42,7 @@ CSL_ITEM_SHAPE: dict[str, Any] = {
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {"family": _TEXT, "given": _TEXT},
+                    "properties": {"family": _TEXT, "given": _TEXT, "literal": _TEXT},
                 },
             },
             "title": _TEXT,

@@ -319,3 +319,136 @@ def test_add_by_pmid_not_found_changes_nothing(
 )
 def test_house_keys(family: str, existing: list[str], key: str) -> None:
     assert house_key(family, 2024, existing) == key
+
+
+_FICTIONAL = """@article{Example2021,
+  author = {Example, Ann},
+  title = {Needling of fictional scars: a test series},
+  journal = {J Example Dermatol},
+  year = {2021},
+}
+"""
+
+
+def _search_routes(router: respx.MockRouter) -> None:
+    router.get("https://api.crossref.org/works").respond(
+        json=json.loads((NET / "crossref-search-fictional.json").read_text("utf-8"))
+    )
+    router.get(EUTILS + "esearch.fcgi").respond(
+        json=json.loads((NET / "esearch-fictional.json").read_text("utf-8"))
+    )
+    router.get(EUTILS + "efetch.fcgi", params={"id": "99000010"}).respond(
+        text=(NET / "pubmed-99000010.xml").read_text("utf-8")
+    )
+
+
+def test_find_ids_proposes_the_one_work_whose_title_year_and_journal_agree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib, records = _project(tmp_path, "Alster2020a", extra="\n" + _FICTIONAL)
+    before = bib.read_bytes()
+    with respx.mock(assert_all_called=True) as router:
+        _search_routes(router)
+        assert main(_verify(bib, records, "--find-ids")) == 0
+        search = router.calls[0].request
+    out = capsys.readouterr().out
+    # The look-alike of 2017 and the other title are not proposed; the online-first date of
+    # 2020 does not hide the print year the bib gives.
+    assert out.splitlines() == [
+        "Example2021: add doi = {10.5555/needling.2021}, pmid = {99000010} "
+        "(title, year and journal agree)",
+        "searched 1 reference without an identifier: 1 found, 0 with errors (nothing written)",
+    ]
+    assert search.url.params["query.bibliographic"] == (
+        "Needling of fictional scars: a test series J Example Dermatol 2021"
+    )
+    assert search.url.params["mailto"] == "a@b.org"
+    assert bib.read_bytes() == before  # proposes, never writes
+    assert not records.exists()
+
+
+def test_find_ids_proposes_nothing_when_two_works_agree_or_none_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    twin = json.loads((NET / "crossref-search-fictional.json").read_text("utf-8"))
+    twin["message"]["items"][1]["issued"] = {"date-parts": [[2021]]}  # now both agree
+    wrong_year = _FICTIONAL.replace("{2021}", "{2023}")
+    bib, records = _project(tmp_path, extra=wrong_year.replace("Example2021", "Late2023"))
+    with respx.mock() as router:
+        router.get("https://api.crossref.org/works").respond(json=twin)
+        router.get(EUTILS + "esearch.fcgi").respond(json={"esearchresult": {"idlist": []}})
+        assert main(_verify(bib, records, "--find-ids")) == 0
+        bib.write_text(_FICTIONAL, "utf-8")
+        assert main(_verify(bib, records, "--find-ids")) == 0
+    out = capsys.readouterr().out
+    assert "Late2023: no agreeing record among 3 found" in out
+    assert (
+        "Example2021: several works agree, none chosen: "
+        "DOI 10.5555/needling.2021, DOI 10.5555/needling.2017"
+    ) in out
+
+
+def test_find_ids_reports_a_service_error_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib, records = _project(tmp_path, extra=_FICTIONAL)
+    with respx.mock() as router:
+        router.get("https://api.crossref.org/works").respond(status_code=503)
+        router.get(EUTILS + "esearch.fcgi").respond(json={"esearchresult": {"idlist": []}})
+        assert main(_verify(bib, records, "--find-ids")) == 1
+    out = capsys.readouterr().out
+    assert "Example2021: error: Crossref: service error (503); try again later" in out
+    assert "0 found, 1 with errors" in out
+
+
+def test_find_ids_and_write_do_not_go_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib, records = _project(tmp_path, extra=_FICTIONAL)
+    assert main(_verify(bib, records, "--find-ids", "--write")) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_rate_limit_is_waited_out_once_then_the_answer_is_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fast_services: list[float]
+) -> None:
+    bib, records = _project(tmp_path, "Alster2020a")
+    with respx.mock(assert_all_called=False) as router:
+        _alster_routes(router)
+        crossref = json.loads((NET / "crossref-alster2020a.json").read_text("utf-8"))
+        router.get(CROSSREF + ALSTER_DOI).mock(
+            side_effect=[
+                httpx.Response(429, headers={"Retry-After": "2"}),
+                httpx.Response(200, json=crossref),
+            ]
+        )
+        assert main(_verify(bib, records, "--write")) == 0
+    assert 2.0 in fast_services  # the wait Crossref asked for, before the second try
+    assert (records / "Alster2020a.json").exists()
+    assert "0 failed" in capsys.readouterr().out
+
+
+def test_a_rate_limit_asking_for_a_long_wait_is_reported_not_waited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fast_services: list[float]
+) -> None:
+    bib, records = _project(tmp_path, "Alster2020a")
+    with respx.mock(assert_all_called=False) as router:
+        _alster_routes(router)
+        route = router.get(CROSSREF + ALSTER_DOI).respond(429, headers={"Retry-After": "3600"})
+        assert main(_verify(bib, records)) == 1
+        assert route.call_count == 1
+    assert 3600.0 not in fast_services
+    assert "the service asks to wait 3600 s" in capsys.readouterr().out
+
+
+def test_a_rate_limit_without_retry_after_backs_off_1_then_2_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fast_services: list[float]
+) -> None:
+    bib, records = _project(tmp_path, "Alster2020a")
+    with respx.mock(assert_all_called=False) as router:
+        _alster_routes(router)
+        route = router.get(CROSSREF + ALSTER_DOI).respond(429)
+        assert main(_verify(bib, records)) == 1
+        assert route.call_count == 3  # the first try and two more
+    assert [w for w in fast_services if w >= 1] == [1.0, 2.0]
+    assert "Crossref: rate limited (429); try again later" in capsys.readouterr().out

@@ -95,7 +95,10 @@ A laboratory study is the only evidence [@Newcomer2025].
     assert code == 0, out
     *problems, summary = out.splitlines()
     assert ": 0 errors," in summary
-    assert all(" bib.no-author warning: " in line for line in problems)  # bundled, by title
+    assert all(
+        " bib.no-author warning: " in line or " bib.no-identifier warning: " in line
+        for line in problems
+    )  # bundled, by title
     assert cli(repo, monkeypatch, "fmt", "--check")[0] == 0
 
     # Step 5: the built site shows both.

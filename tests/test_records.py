@@ -33,13 +33,17 @@ def _ref_problems(bib: Path = BIB, claims: Path = CASE / "claims") -> list[tuple
     return [(p.code, p.line) for p in library.problems if p.code.startswith("ref.")]
 
 
-def test_fixture_gets_the_four_located_diagnostics_and_a_no_record_warning() -> None:
+def test_fixture_gets_the_six_located_diagnostics_and_a_no_record_warning() -> None:
     assert _ref_problems() == [
         ("ref.title-mismatch", line_containing(BIB, "@article{SwappedDoi2015")),
         ("ref.year-mismatch", line_containing(BIB, "@article{WrongYear2016")),
         ("ref.pages-mismatch", line_containing(BIB, "@article{WrongPages2017")),
         ("ref.retracted", line_containing(BIB, "@article{Retracted2018")),
         ("ref.no-record", line_containing(BIB, "@article{Unrecorded2019")),
+        # Volume 8 against 9; issue 04 and 4 agree (leading zero).
+        ("ref.volume-mismatch", line_containing(BIB, "@article{WrongVolume2020")),
+        # Issue 3 against "3 Suppl": a supplement is another issue.
+        ("ref.issue-mismatch", line_containing(BIB, "@article{WrongIssue2021")),
     ]
 
 
@@ -48,7 +52,8 @@ def test_check_exits_1_and_prints_the_codes(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert status == 1
     assert "ref.retracted" in out
-    assert "4 errors, 1 warning" in out
+    assert "6 errors, 4 warnings" in out  # ref.no-record, and three entries without an id
+    assert out.count("bib.no-identifier warning") == 3
 
 
 def test_without_a_records_folder_nothing_is_compared(tmp_path: Path) -> None:

@@ -108,3 +108,80 @@ def test_totals_never_exceed_the_naive_sum_and_count_each_key_once(items: list[E
     if not any(item.includes for item in items):
         assert totals.participants == sum(item.participants or 0 for item in items)
         assert totals.nested == ()
+
+
+def test_reviews_that_do_not_list_their_studies_are_named_and_drop_the_counted_once_claim() -> None:
+    totals = evidence_totals(
+        [
+            _item("MA2025", "meta-analysis", 631),
+            _item("MA2024", "meta-analysis", 696),
+            _item("Listed", "systematic-review", 120, includes=["T1"]),
+            _item("T1", "rct", 100),
+            _item("Tiny", "systematic-review", None),
+        ]
+    )
+    # Both unlisted reviews are summed whole (they may share trials); the listed one is not
+    # named, and a review without a count adds nothing that could be counted twice.
+    assert totals.participants == 631 + 696 + 120
+    assert totals.unlisted == ("MA2024", "MA2025")
+    assert not totals.counted_once
+    assert totals.describe() == (
+        "4 studies, at least 1447 participants (reviews do not list the studies included, "
+        "so some may be counted twice)"
+    )
+
+
+def test_a_lone_review_cannot_overlap_anything() -> None:
+    totals = evidence_totals([_item("MA", "meta-analysis", 300)])
+    assert totals.unlisted == ()
+    assert totals.counted_once
+    assert totals.describe() == "1 study, 300 participants"
+
+
+def test_one_unlisted_review_beside_a_trial_is_worded_in_the_singular() -> None:
+    totals = evidence_totals([_item("MA", "meta-analysis", 300), _item("T", "rct", 40)])
+    assert totals.unlisted == ("MA",)
+    assert totals.describe().endswith(
+        "(a review does not list the studies included, so some may be counted twice)"
+    )
+
+
+def test_the_claim_page_says_counted_once_only_when_it_is_true() -> None:
+    from needling_facts.rendering.pages import claim_page
+
+    lib = nf.load()
+    overlapping = lib.claim("androgenetic-alopecia")  # two meta-analyses without study lists
+    assert overlapping.totals.unlisted == ("Pei2024", "Ahmed2025")
+    page = claim_page(overlapping, lib.references)
+    assert "each study counted once" not in page
+    assert "that support or contradict it (reviews do not list the studies included" in page
+    single = lib.claim("prp-vampire-facial")  # one trial: nothing can overlap
+    assert single.totals.counted_once
+    assert "that support or contradict it (each study counted once;" in claim_page(
+        single, lib.references
+    )
+
+
+def test_a_review_counted_through_another_is_not_named_as_unlisted() -> None:
+    totals = evidence_totals(
+        [
+            _item("Umbrella", "systematic-review", 500, includes=["Inner", "T1"]),
+            _item("Inner", "meta-analysis", 200),  # lists nothing, but sits inside Umbrella
+            _item("T1", "rct", 40),
+        ]
+    )
+    assert totals.unlisted == ()
+    assert totals.participants == 500
+
+
+def test_narrative_reviews_and_opinions_are_cited_but_not_counted_as_studies() -> None:
+    totals = evidence_totals(
+        [
+            _item("T1", "rct", 40),
+            _item("Narrative", "review", None),
+            _item("Opinion", "expert-opinion", None),
+        ]
+    )
+    # Counted, they would be two more "studies" and turn 40 into "at least 40".
+    assert (totals.studies, totals.references, totals.unreported) == (1, 1, ())
+    assert totals.describe() == "1 study, 40 participants"

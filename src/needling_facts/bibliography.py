@@ -409,6 +409,17 @@ class _Builder:
                 "public record shows them)",
             )
 
+        if entry_type == "article" and not any(
+            fields.get(name, ("", 0))[0].strip() for name in ("doi", "pmid", "pmcid")
+        ):
+            # Most articles have one; a missing one is usually one nobody has seen yet.
+            self.problem(
+                line,
+                "bib.no-identifier",
+                f"@article entry {key!r} has no doi, pmid or pmcid: readers cannot look it up "
+                "by identifier (add one once a public record shows it)",
+            )
+
         def text(name: str) -> str | None:
             value = fields.get(name, ("", 0))[0]
             return decode_text(value) or None
@@ -449,6 +460,7 @@ class _Builder:
             key=key,
             entry_type=entry_type,
             authors=parse_authors(fields.get("author", ("", 0))[0]),
+            more_authors=_ends_with_others(fields.get("author", ("", 0))[0]),
             title=text("title"),
             journal=text("journal") or text("journaltitle") or text("booktitle"),
             # biblatex's name for the abbreviated title; Zotero and Better BibTeX write it too.
@@ -547,6 +559,12 @@ def _name_tools() -> tuple[Any, Any]:
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SIMPLE_NAME = re.compile(r"^(?P<family>[^,]+?),\s*(?P<given>[^,]*)$")
+
+
+def _ends_with_others(raw: str) -> bool:
+    """Whether an author list ends with ``and others`` (BibTeX's "et al.")."""
+    names = _AND.split(" ".join(raw.split()))
+    return len(names) > 1 and names[-1].strip().lower() == "others"
 
 
 def _balanced(text: str) -> bool:

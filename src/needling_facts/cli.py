@@ -457,7 +457,8 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         f"outcome:    {claim.outcome.label}",
         f"certainty:  {claim.certainty.label}",
         *([f"GRADE:      {claim.grade.compute().explanation}"] if claim.grade else []),
-        f"studies:    {claim.totals.describe()} (each primary study once)",
+        f"studies:    {claim.totals.describe()}"
+        + (" (each primary study once)" if claim.totals.counted_once else ""),
         f"verdict:    {claim.verdict.label}"
         + (" (on the article's wording)" if claim.in_article else ""),
         (

@@ -12,7 +12,9 @@ from typing import Any, TextIO
 
 from .bibliography import normalise_doi, read_bibliography
 from .contrib import add_entries
+from .find_ids import IdSearch, find_identifiers
 from .loading import bundled_paths, repository_paths
+from .models import Reference
 from .network import OfflineError, ServiceConfig, Services
 from .problems import CODES, Severity
 from .records import FrozenRecord, read_records, record_json, records_dir_for
@@ -48,7 +50,14 @@ def add_verify_parser(commands: Any) -> None:
     )
     verify.add_argument("keys", nargs="*", metavar="KEY", help="references (default: all)")
     verify.add_argument("--bib", metavar="FILE", help="BibTeX file (default: references.bib)")
-    verify.add_argument("--write", action="store_true", help="write the refreshed records")
+    mode = verify.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write the refreshed records")
+    mode.add_argument(
+        "--find-ids",
+        action="store_true",
+        help="search by title for the DOI and PMID of references that have neither "
+        "(proposes them; writes nothing)",
+    )
     _network_options(verify)
 
 
@@ -108,6 +117,8 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
             "pool asks for one",
             file=sys.stderr,
         )
+    if args.find_ids:
+        return _find_ids(wanted, services, out)
     try:
         with services:
             outcomes = _verify_references(
@@ -123,6 +134,47 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
         print(f"needling-facts: no network: {error}", file=sys.stderr)
         return 2
     return _report(outcomes, args.write, out)
+
+
+def _find_ids(wanted: dict[str, Reference], services: Services, out: TextIO) -> int:
+    """``verify --find-ids``: propose identifiers for the references that have none."""
+    bare = [ref for ref in wanted.values() if not (ref.doi or ref.pmid or ref.pmcid)]
+    failed = found = 0
+    show = _progress(sys.stderr)
+    try:
+        with services:
+            for index, reference in enumerate(bare, 1):
+                search = find_identifiers(services, reference, dt.date.today())
+                show(index, len(bare), reference.key)
+                failed += bool(search.errors)
+                found += bool(search.doi or search.pmid)
+                _report_search(search, out)
+    except OfflineError as error:
+        print(f"needling-facts: no network: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"searched {len(bare)} reference{'' if len(bare) == 1 else 's'} without an identifier: "
+        f"{found} found, "
+        f"{failed} with errors (nothing written)",
+        file=out,
+    )
+    return 1 if failed else 0
+
+
+def _report_search(search: IdSearch, out: TextIO) -> None:
+    proposed = [f"doi = {{{search.doi}}}"] if search.doi else []
+    proposed += [f"pmid = {{{search.pmid}}}"] if search.pmid else []
+    if proposed:
+        print(f"{search.key}: add {', '.join(proposed)} (title, year and journal agree)", file=out)
+    elif search.ambiguous:
+        print(
+            f"{search.key}: several works agree, none chosen: {', '.join(search.ambiguous)}",
+            file=out,
+        )
+    else:
+        print(f"{search.key}: no agreeing record among {search.candidates} found", file=out)
+    for error in search.errors:
+        print(f"{search.key}: error: {error}", file=out)
 
 
 def _report(outcomes: list[VerifyOutcome], write: bool, out: TextIO) -> int:

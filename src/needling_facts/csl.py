@@ -51,6 +51,9 @@ def to_csl_json(reference: Reference) -> dict[str, Any]:
             {"family": p.family, "given": p.given} if p.given else {"family": p.family}
             for p in reference.authors
         ]
+        if reference.more_authors:
+            # CSL-JSON has no "and others"; a literal name prints as the style's list ends.
+            item["author"].append({"literal": "et al."})
     container = reference.journal_full or reference.journal
     short = reference.journal_abbrev or (reference.journal if reference.journal_full else None)
     optional = {

@@ -13,6 +13,7 @@ from .grading import Certainty
 from .jsonld import SOURCE_ARTICLE, claim_jsonld, reference_jsonld, script_tag
 from .library import Library
 from .models import Claim, GeneralClaim, Reference, ScarClaim
+from .totals import EvidenceTotals
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -27,31 +28,20 @@ __all__ = [
 ]
 
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 """Version of the export format; bumped on any incompatible change to `LibraryExport`.
 
 2.0: effect estimates, risk of bias and `includes` on evidence items; a GRADE profile per
 claim with the certainty it computes; distinct study and participant totals.
+2.1: ``evidence_totals.unlisted``, the reviews whose included studies are not listed, and
+``more_authors`` on references (an author list ending in ``and others``). Both are added
+fields: 2.0 readers that ignore unknown fields keep working.
 """
 
 
 class ExportedReference(Reference):
     cited_by: tuple[str, ...] = ()
     """Ids of the claims whose evidence cites this reference."""
-
-
-class ExportedTotals(BaseModel):
-    """Distinct studies and participants, each primary study counted once."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    studies: int
-    participants: int
-    references: int
-    nested: tuple[str, ...] = ()
-    """Cited primary studies counted through a cited review that includes them."""
-    unreported: tuple[str, ...] = ()
-    """Independent sources without a participant count (``participants`` is a lower bound)."""
 
 
 class ComputedGrade(BaseModel):
@@ -67,7 +57,8 @@ class ComputedGrade(BaseModel):
 class _Derived(BaseModel):
     references: tuple[Reference, ...] = ()
     """The references the evidence items cite, resolved, in order of first citation."""
-    evidence_totals: ExportedTotals
+    evidence_totals: EvidenceTotals
+    """Distinct studies and participants, each primary study counted once where known."""
     computed_grade: ComputedGrade | None = None
     """Absent when the claim has no GRADE profile."""
 
@@ -85,7 +76,7 @@ class LibraryExport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="needling-facts library")
 
-    schema_version: Literal["2.0"] = "2.0"
+    schema_version: Literal["2.1"] = "2.1"
     data_version: str
     package_version: str
     claims: tuple[
@@ -97,14 +88,7 @@ class LibraryExport(BaseModel):
 def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
     data = claim.model_dump(exclude={"source"})
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
-    totals = claim.totals
-    data["evidence_totals"] = {
-        "studies": totals.studies,
-        "participants": totals.participants,
-        "references": totals.references,
-        "nested": totals.nested,
-        "unreported": totals.unreported,
-    }
+    data["evidence_totals"] = claim.totals
     if claim.grade is not None:
         result = claim.grade.compute()
         data["computed_grade"] = {

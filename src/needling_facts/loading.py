@@ -15,6 +15,7 @@ from .checks import check_library
 from .claim_files import MAX_FILE_SIZE, ClaimFile, read_claim_file, unreadable_claim_file
 from .errors import UnreadableFileError
 from .library import Library
+from .models import Reference
 from .problems import Problem
 from .record_checks import check_records, enrich_references
 from .records import read_records, records_dir_for
@@ -197,7 +198,11 @@ def _read_bibliography_cached(path: Path, cache_dir: Path | None = None) -> Pars
 def _disk_cache_path(cache_dir: Path, cache_key: tuple[str, str]) -> Path:
     from ._version import __version__
 
-    digest = hashlib.sha256(f"{__version__}\0{cache_key[0]}\0{cache_key[1]}".encode()).hexdigest()
+    # The model's field names too: an editable install changes the model without a new
+    # version, and an old pickle would then load into objects that lack the new fields.
+    shape = ",".join(Reference.model_fields)
+    text = f"{__version__}\0{shape}\0{cache_key[0]}\0{cache_key[1]}"
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return cache_dir / f"bibliography-{digest[:24]}.pickle"
 
 

@@ -220,6 +220,9 @@ class Reference(_Frozen):
     key: str
     entry_type: str
     authors: tuple[Person, ...] = ()
+    more_authors: bool = False
+    """The author list ends with BibTeX's ``and others``: there are more authors than those
+    listed (a record showed only the first), printed "et al."."""
     title: str | None = None
     journal: str | None = None
     """The journal as the bibliography names it (``journal`` or ``journaltitle``)."""
@@ -238,6 +241,16 @@ class Reference(_Frozen):
     updates: tuple[Update, ...] = ()
     """Retractions, corrections and expressions of concern found in the frozen records."""
     source: Location | None = None
+
+    @property
+    def short_authors(self) -> str | None:
+        """``Alam``, ``Alam and Han`` or ``Alam et al.``; None when no author is listed."""
+        names = [person.family for person in self.authors]
+        if not names:
+            return None
+        if len(names) > 2 or self.more_authors:
+            return f"{names[0]} et al."
+        return " and ".join(names)
 
     @property
     def retraction(self) -> Update | None:

@@ -42,6 +42,15 @@ class OfflineError(FetchError):
     """The host could not be reached at all (no route, no DNS): most likely no network."""
 
 
+class _RateLimitedError(Exception):
+    """A 429 answer, with the wait the service asked for (seconds), if it gave one."""
+
+    def __init__(self, retry_after: str | None) -> None:
+        self.wait = float(retry_after) if retry_after and retry_after.strip().isdigit() else None
+        hint = f"; the service asks to wait {retry_after} s" if retry_after else ""
+        super().__init__(f"rate limited (429){hint}; try again later")
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceConfig:
     """Where and how to ask. ``mailto`` defaults to ``$NEEDLING_FACTS_MAILTO``."""
@@ -51,6 +60,10 @@ class ServiceConfig:
     crossref: str = "https://api.crossref.org"
     eutils: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
     ncbi_api_key: str | None = None
+    rate_limit_retries: int = 2
+    """Times a request answered 429 (rate limited) is tried again, after the wait asked for."""
+    longest_wait: float = 60.0
+    """A 429 that asks for a longer wait than this (seconds) is reported, not waited out."""
 
     @classmethod
     def from_environment(cls, mailto: str | None = None) -> ServiceConfig:
@@ -104,6 +117,18 @@ class Services:
         self._client.close()
 
     def _get(self, url: str, params: dict[str, str] | None = None) -> httpx.Response:
+        """One GET; a 429 is tried again after the wait the service asks for (or 1, 2 s)."""
+        for attempt in range(self.config.rate_limit_retries + 1):
+            try:
+                return self._get_once(url, params)
+            except _RateLimitedError as limited:
+                wait = limited.wait if limited.wait is not None else float(2**attempt)
+                if attempt == self.config.rate_limit_retries or wait > self.config.longest_wait:
+                    raise FetchError("rate-limited", str(limited)) from None
+                self._sleep(wait)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _get_once(self, url: str, params: dict[str, str] | None) -> httpx.Response:
         httpx = self._httpx
         try:
             response = self._client.get(url, params=params)
@@ -121,9 +146,7 @@ class Services:
         if status == 404:
             raise FetchError("not-found", "not found (404)")
         if status == 429:
-            wait = response.headers.get("Retry-After")
-            hint = f"; the service asks to wait {wait} s" if wait else ""
-            raise FetchError("rate-limited", f"rate limited (429){hint}; try again later")
+            raise _RateLimitedError(response.headers.get("Retry-After"))
         if status >= 500:
             raise FetchError("server-error", f"service error ({status}); try again later")
         if status >= 400:
@@ -154,16 +177,33 @@ class Services:
         params = {"mailto": self.config.mailto} if self.config.mailto else None
         return self._json(self._get(f"{self.config.crossref}/works/{quote(doi)}", params))
 
-    def pubmed_ids_for_doi(self, doi: str) -> list[str]:
-        """PMIDs whose record carries this DOI (esearch ``term=DOI[doi]``)."""
-        answer = self._json(
-            self._ncbi("esearch.fcgi", {"db": "pubmed", "term": f"{doi}[doi]", "retmode": "json"})
-        )
+    def crossref_search(self, query: str, rows: int = 5) -> list[Any]:
+        """The work items of ``/works?query.bibliographic=...``, best match first."""
+        params = {"query.bibliographic": query, "rows": str(rows)}
+        if self.config.mailto:
+            params["mailto"] = self.config.mailto
+        answer = self._json(self._get(f"{self.config.crossref}/works", params))
+        try:
+            items = answer["message"]["items"]
+        except (KeyError, TypeError):
+            raise FetchError("bad-response", "Crossref search answer has no items") from None
+        if not isinstance(items, list):
+            raise FetchError("bad-response", "Crossref search items are not a list")
+        return items
+
+    def pubmed_search(self, term: str, retmax: int = 20) -> list[str]:
+        """PMIDs that an E-utilities ``esearch`` term finds (e.g. ``10.1/x[doi]``)."""
+        params = {"db": "pubmed", "term": term, "retmode": "json", "retmax": str(retmax)}
+        answer = self._json(self._ncbi("esearch.fcgi", params))
         try:
             ids = answer["esearchresult"]["idlist"]
         except (KeyError, TypeError):
             raise FetchError("bad-response", "esearch answer has no idlist") from None
         return [str(i) for i in ids]
+
+    def pubmed_ids_for_doi(self, doi: str) -> list[str]:
+        """PMIDs whose record carries this DOI (esearch ``term=DOI[doi]``)."""
+        return self.pubmed_search(f"{doi}[doi]")
 
     def pubmed_article(self, pmid: str) -> str:
         """The efetch XML of one PubMed record."""

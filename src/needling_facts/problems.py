@@ -92,6 +92,14 @@ CODES: dict[str, CodeInfo] = _codes(
         "@article{IntWoundJ2021, title = {...}, journal = {Int Wound J}, year = {2021}}",
     ),
     CodeInfo(
+        "bib.no-identifier",
+        W,
+        "An article has no DOI, PubMed id or PubMed Central id. Allowed, because an identifier "
+        "no public record shows is left out rather than guessed; the entry stays on the to-do "
+        "list until one is seen.",
+        "@article{Bonati2017, title = {...}, journal = {J Drugs Dermatol}, year = {2017}}",
+    ),
+    CodeInfo(
         "bib.duplicate-pmcid",
         E,
         "Two entries have the same PubMed Central id.",
@@ -162,6 +170,18 @@ CODES: dict[str, CodeInfo] = _codes(
         "The page range differs from the records' (en dash, hyphen and abbreviated ranges such "
         "as 1421-9 count as the same).",
         "pages = {844--848} where the record says 844-849",
+    ),
+    CodeInfo(
+        "ref.volume-mismatch",
+        E,
+        "The volume differs from the records' volume (leading zeros aside).",
+        "volume = {53} where the record says 54",
+    ),
+    CodeInfo(
+        "ref.issue-mismatch",
+        E,
+        "The issue (BibTeX `number`) differs from the records' issue (leading zeros aside).",
+        "number = {2} where PubMed says 74(3)",
     ),
     CodeInfo(
         "ref.journal-mismatch",

@@ -7,7 +7,7 @@ only the records know: the journal's other name (full title or NLM abbreviation)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .matching import journals_agree, normalise_journal, normalise_title, pages_agree
 from .models import Reference, Update, UpdateType
@@ -42,7 +42,7 @@ def _no_record(key: str, records: RecordSet) -> tuple[str, str]:
     )
 
 
-def _quoted(values: list[object]) -> str:
+def _quoted(values: Sequence[object]) -> str:
     return " or ".join(repr(v) for v in values)
 
 
@@ -51,6 +51,7 @@ def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[
     found += _title(reference, record)
     found += _year(reference, record)
     found += _pages(reference, record)
+    found += _volume_and_issue(reference, record)
     found += _journal(reference, record)
     found += _identifiers(reference, record)
     found += _notices(reference, record)
@@ -118,6 +119,29 @@ def _pages(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
             f"pages {reference.pages!r} differ from the records' {_quoted(list(seen))}",
         )
     ]
+
+
+def _number(value: str) -> str:
+    """``04`` and ``4`` are one issue; ``4 Suppl`` stays itself."""
+    text = " ".join(value.split()).casefold()
+    return (text.lstrip("0") or text) if text.isdigit() else text
+
+
+def _volume_and_issue(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    found = []
+    for label, ours, name in (
+        ("volume", reference.volume, "volume"),
+        ("issue", reference.issue, "issue"),
+    ):
+        seen = [str(v) for v in record.values(name)]
+        if ours and seen and _number(ours) not in {_number(v) for v in seen}:
+            found.append(
+                (
+                    f"ref.{label}-mismatch",
+                    f"{label} {ours!r} differs from the records' {_quoted(seen)}",
+                )
+            )
+    return found
 
 
 def _journal(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:

@@ -169,7 +169,7 @@ def _verify_one(
 ) -> None:
     key = reference.key
     if not reference.doi and not reference.pmid:
-        outcome.skipped = "no DOI or PMID to look up; its record is kept by hand"
+        outcome.skipped = "no DOI or PMID to look up (verify --find-ids searches by title)"
         return
     lookup = look_up(services, doi=reference.doi, pmid=reference.pmid, seen=seen)
     outcome.errors += lookup.errors

@@ -76,14 +76,7 @@ def number_list(parts: list[tuple[int, str, str]]) -> list[tuple[int, int, str, 
 
 
 def _authors(reference: Reference) -> str:
-    names = [person.family for person in reference.authors]
-    if not names:
-        return reference.key
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return f"{names[0]} et al."
+    return reference.short_authors or reference.key
 
 
 def render_citations(

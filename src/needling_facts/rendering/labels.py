@@ -12,14 +12,9 @@ def study_label(reference: Reference | None, key: str) -> str:
 
     Plain text: escape it where it goes into HTML.
     """
-    if reference is None or not reference.authors:
+    name = reference.short_authors if reference is not None else None
+    if reference is None or name is None:
         return key
-    authors = reference.authors
-    name = authors[0].family
-    if len(authors) == 2:
-        name += f" and {authors[1].family}"
-    elif len(authors) > 2:
-        name += " et al."
     return f"{name} {reference.year}" if reference.year else name
 
 

@@ -16,6 +16,7 @@ from ..library import Library
 from ..models import Claim, Outcome, Reference, ScarClaim
 from .citations import inert, key_slug
 from .evidence_sections import claim_detail_sections, claim_summary_section  # issue 9
+from .labels import study_label
 from .markup import badge, cell, esc, reference_links
 from .retraction import claim_retraction_notice, reference_notices
 from .rob import reference_risk_of_bias  # issue 9
@@ -96,14 +97,7 @@ def _range_rows(claim: Claim) -> list[tuple[str, str]]:
 
 def _short(reference: Reference | None, key: str) -> str:
     """``Alam 2014`` for a table cell; the key itself when the reference is unknown."""
-    if reference is None or not reference.authors:
-        return cell(key)
-    first = reference.authors[0].family
-    more = " et al." if len(reference.authors) > 2 else ""
-    if len(reference.authors) == 2:
-        more = f" and {reference.authors[1].family}"
-    year = f" {reference.year}" if reference.year else ""
-    return cell(f"{first}{more}{year}")
+    return cell(study_label(reference, key))
 
 
 def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
@@ -152,7 +146,8 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
             else ""
         )
         + f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
-        f"{claim.totals.describe()} that support or contradict it (each study counted once; "
+        f"{claim.totals.describe_counts()} that support or contradict it "
+        f"({claim.totals.overlap_note or 'each study counted once'}; "
         f"{len(claim.cited_keys)} cited in all).",
         "</div>",
         "</div>",
