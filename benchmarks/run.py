@@ -292,7 +292,7 @@ def bench_zensical(work: Path, bib: Path, pages: int, per_page: int, repeats: in
     write_pages(root / "docs", bib, pages, per_page)
     (root / "claims").mkdir(exist_ok=True)
     ours_extension = (
-        f'[project.markdown_extensions."needling_facts.markdown_ext"]\nbib = "{bib}"\n'
+        f'[project.markdown_extensions."needling_facts.engines.markdown"]\nbib = "{bib}"\n'
         'cache_dir = ".nf-cache"\n'
     )
     (root / "plain.toml").write_text(
@@ -351,7 +351,7 @@ def bench_rebuild(work: Path, bib: Path, claims: Path) -> Row:
         from pathlib import Path
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
-        import needling_facts.bibliography as bibliography
+        import needling_facts.sources.bibtex.read as bibliography
         parses = []
         original = bibliography.parse_bibliography
         def counting(*args, **kwargs):

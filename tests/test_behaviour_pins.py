@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 import needling_facts as nf
-from needling_facts.exports import claim_jsonld
+from needling_facts.engines.mkdocs import NeedlingFactsPlugin
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.vocabulary import Outcome, Verdict
+from needling_facts.export.formats import claim_jsonld
 from needling_facts.loading import load_from
-from needling_facts.models import Certainty, Outcome, Verdict
-from needling_facts.plugin import NeedlingFactsPlugin
-from needling_facts.rendering.pages import bibliography_page, claim_page
+from needling_facts.render.pages import bibliography_page, claim_page
 
 from .conftest import FIXTURES
 
@@ -119,7 +120,7 @@ def test_on_serve_watches_the_bibliography_and_the_claims() -> None:
 
 
 def test_masked_characters_are_restored_everywhere_they_are_read() -> None:
-    from needling_facts.bibliography import parse_bibliography
+    from needling_facts.sources.bibtex.read import parse_bibliography
 
     # The first of two duplicate fields is read from the parser's set-aside block.
     parsed = parse_bibliography('@misc{A2020, title = "x {"}y", title = {z}}', "x.bib")
@@ -130,7 +131,7 @@ def test_masked_characters_are_restored_everywhere_they_are_read() -> None:
 
 
 def test_inheritance_details() -> None:
-    from needling_facts.bibliography import parse_bibliography
+    from needling_facts.sources.bibtex.read import parse_bibliography
 
     text = (
         "@xdata{first, label = {skip}, note = {from first}}\n"
@@ -150,7 +151,7 @@ def test_inheritance_details() -> None:
 
 
 def test_von_and_jr_parts_of_names() -> None:
-    from needling_facts.bibliography import parse_authors
+    from needling_facts.sources.bibtex.read import parse_authors
 
     people = parse_authors("van der Berg, Jan and Smith, Jr., John")
     assert [(p.family, p.given) for p in people] == [
@@ -160,7 +161,7 @@ def test_von_and_jr_parts_of_names() -> None:
 
 
 def test_free_comments_stay_on_top_and_the_last_paragraph_moves_with_its_entry() -> None:
-    from needling_facts.bibformat import format_bibliography
+    from needling_facts.sources.bibtex.layout import format_bibliography
 
     out = format_bibliography(
         "% a\n\n% b\n\n% c\n@misc{Z2020, title = {T}}\n@misc{A2020, title = {U}}\n"
@@ -170,7 +171,7 @@ def test_free_comments_stay_on_top_and_the_last_paragraph_moves_with_its_entry()
 
 
 def test_refusal_names_the_file() -> None:
-    from needling_facts.bibformat import FormatRefusedError, format_bibliography
+    from needling_facts.sources.bibtex.layout import FormatRefusedError, format_bibliography
 
     with pytest.raises(FormatRefusedError) as refused:
         format_bibliography("@misc{A, title = {x}}\n@misc{A, title = {y}}\n", "mine.bib")

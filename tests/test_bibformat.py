@@ -8,12 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needling_facts.bibformat import (
+from needling_facts.sources.bibtex.layout import (
     FormatRefusedError,
     canonical_value,
     format_bibliography,
 )
-from needling_facts.safe_write import write_text
+from needling_facts.sources.safe_write import write_text
 
 from .conftest import FIXTURES, REPO
 

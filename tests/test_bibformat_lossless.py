@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needling_facts.bibformat import FormatRefusedError, format_bibliography
-from needling_facts.bibliography import parse_bibliography
+from needling_facts.sources.bibtex.layout import FormatRefusedError, format_bibliography
+from needling_facts.sources.bibtex.read import parse_bibliography
 
 from .bibjudge import comment_lines, pybtex_view
 from .conftest import FIXTURES, REPO
@@ -221,7 +221,7 @@ def test_quoted_value_with_braced_quotes_is_read_whole() -> None:
 
 
 def test_add_refuses_a_duplicate_pmcid_and_a_leading_zero_pmid(tmp_path: Path) -> None:
-    from needling_facts.contrib import add_entries
+    from needling_facts.edit.add import add_entries
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{A2020, title = {T}, pmcid = {PMC3531004}}\n")

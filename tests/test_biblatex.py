@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from needling_facts.bibliography import parse_bibliography, read_bibliography
+from needling_facts.sources.bibtex.read import parse_bibliography, read_bibliography
 
 from .conftest import FIXTURES, line_containing
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from needling_facts.bibliography import normalise_doi, parse_bibliography, read_bibliography
-from needling_facts.models import Person
+from needling_facts.evidence.reference import Person
+from needling_facts.sources.bibtex.read import normalise_doi, parse_bibliography, read_bibliography
 
 from .conftest import FIXTURES, line_containing
 
@@ -138,7 +138,12 @@ name_part = st.lists(
 
 @given(st.lists(name_part, min_size=1, max_size=3), st.lists(name_part, min_size=0, max_size=3))
 def test_fast_name_path_agrees_with_bibtexparser(family: list[str], given_names: list[str]) -> None:
-    from needling_facts.bibliography import _name_tools, _parsed_person, _person, _split_names
+    from needling_facts.sources.bibtex.read import (
+        _name_tools,
+        _parsed_person,
+        _person,
+        _split_names,
+    )
 
     name = " ".join(family) + ", " + " ".join(given_names)
     assert _person(name) == _parsed_person(name)
@@ -190,7 +195,7 @@ def test_a_book_needs_no_identifier() -> None:
 
 
 def test_and_others_means_more_authors_and_prints_et_al() -> None:
-    from needling_facts.csl import format_references
+    from needling_facts.render.csl import format_references
 
     text = (
         "@article{Kumar2018, author = {Kumar, Muriki K. and others}, title = {A trial},\n"

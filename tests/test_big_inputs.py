@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from needling_facts import loading
-from needling_facts.bibdiff import entry_diff
-from needling_facts.bibformat import format_bibliography
-from needling_facts.contrib import format_file
+from needling_facts.edit.fmt import format_file
+from needling_facts.sources.bibtex.diff import entry_diff
+from needling_facts.sources.bibtex.layout import format_bibliography
 
 from .conftest import FIXTURES, REPO
 

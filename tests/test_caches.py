@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts import csl, loading
-from needling_facts.csl import EntryFormatter
-from needling_facts.models import Reference
+from needling_facts import loading
+from needling_facts.evidence.reference import Reference
+from needling_facts.render import csl
+from needling_facts.render.csl import EntryFormatter
 
 from .conftest import FIXTURES
 

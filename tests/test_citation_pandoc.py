@@ -15,7 +15,7 @@ import pypandoc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needling_facts.citation_syntax import scan
+from needling_facts.sources.citation_syntax import scan
 
 Cite = tuple[str, str, str, str]  # key, mode, prefix, suffix
 

@@ -6,7 +6,12 @@ import time
 
 import pytest
 
-from needling_facts.citation_syntax import CitationItem, find_citations, replace_citations, scan
+from needling_facts.sources.citation_syntax import (
+    CitationItem,
+    find_citations,
+    replace_citations,
+    scan,
+)
 
 
 def test_single_locator_and_multiple_citations() -> None:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts.claim_files import parse_claim_file, read_claim_file
+from needling_facts.evidence.claim import ScarClaim
 from needling_facts.loading import read_claim_folder
-from needling_facts.models import ScarClaim
+from needling_facts.sources.claim_files import parse_claim_file, read_claim_file
 
 from .conftest import FIXTURES, line_containing
 

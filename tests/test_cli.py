@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
-from needling_facts.cli import main
+from needling_facts.cli.commands import main
 
 from .conftest import FIXTURES, REPO
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts.cli import main
+from needling_facts.cli.commands import main
 
 from .conftest import FIXTURES
 

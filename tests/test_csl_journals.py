@@ -9,8 +9,9 @@ from typing import Any
 import jsonschema
 
 import needling_facts as nf
-from needling_facts.cli import main
-from needling_facts.csl import format_references, to_csl_json
+from needling_facts.cli.commands import main
+from needling_facts.export.csl_json import to_csl_json
+from needling_facts.render.csl import format_references
 
 _TEXT = {"type": "string"}
 _TEXT_OR_NUMBER = {"type": ["string", "number"]}

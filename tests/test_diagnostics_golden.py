@@ -13,8 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from needling_facts.bibliography import read_bibliography
 from needling_facts.loading import load_from
+from needling_facts.sources.bibtex.read import read_bibliography
 
 from .conftest import FIXTURES
 

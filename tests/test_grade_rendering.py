@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
-from needling_facts.effects import Measure
-from needling_facts.rendering import claim_page
-from needling_facts.rendering.forest import ForestRow, forest_plot, forest_svg
-from needling_facts.rendering.grade_style import GRADE_STYLESHEET
-from needling_facts.rendering.rob import (
+from needling_facts.evidence.effects import Measure
+from needling_facts.evidence.risk_of_bias import BiasLevel
+from needling_facts.render import claim_page
+from needling_facts.render.forest import ForestRow, forest_plot, forest_svg
+from needling_facts.render.grade_style import GRADE_STYLESHEET
+from needling_facts.render.rob import (
     ROB_COLOURS,
     reference_risk_of_bias,
     risk_of_bias_table,
 )
-from needling_facts.rendering.sof import certainty_symbols, summary_of_findings
-from needling_facts.rendering.stylesheet import STYLESHEET
-from needling_facts.risk_of_bias import BiasLevel
+from needling_facts.render.sof import certainty_symbols, summary_of_findings
+from needling_facts.render.stylesheet import STYLESHEET
 
 from .conftest import FIXTURES
 
@@ -218,12 +218,12 @@ def test_long_labels_wrap_onto_two_lines_and_keep_the_full_text_in_the_tooltip()
 
 
 def test_the_sanitiser_keeps_every_attribute_the_evidence_renderers_write() -> None:
-    from needling_facts.rendering.evidence_sections import (
+    from needling_facts.render.evidence_sections import (
         claim_detail_sections,
         claim_summary_section,
     )
-    from needling_facts.rendering.rob import reference_risk_of_bias
-    from needling_facts.sanitize import clean_html
+    from needling_facts.render.rob import reference_risk_of_bias
+    from needling_facts.render.sanitize import clean_html
 
     lib = nf.load()
     html = "".join(

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from needling_facts.effects import EffectEstimate, Measure, PValue
-from needling_facts.grading import Certainty, GradeProfile
-from needling_facts.risk_of_bias import BiasLevel, RiskOfBias
+from needling_facts.evidence.effects import EffectEstimate, Measure, PValue
+from needling_facts.evidence.grade import Certainty, GradeProfile
+from needling_facts.evidence.risk_of_bias import BiasLevel, RiskOfBias
 
 EFFECT: dict[str, Any] = {
     "comparison": "microneedling vs laser",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
-from needling_facts.rendering.evidence_map import SIZE_LEGEND, VERDICT_COLOURS
+from needling_facts.render.evidence_map import SIZE_LEGEND, VERDICT_COLOURS
 
 from .conftest import REPO
 from .site_builder import build, fixture_site
@@ -30,7 +30,7 @@ def read(site: Path, page: str) -> str:
 
 def test_plugin_is_registered_under_its_entry_point() -> None:
     names = {ep.name: ep.value for ep in entry_points(group="mkdocs.plugins")}
-    assert names["needling-facts"] == "needling_facts.plugin:NeedlingFactsPlugin"
+    assert names["needling-facts"] == "needling_facts.engines.mkdocs:NeedlingFactsPlugin"
 
 
 def test_home_has_overview_and_evidence_map(site: Path) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts.claim_files import read_claim_file
 from needling_facts.loading import load_from, read_claim_folder
+from needling_facts.sources.claim_files import read_claim_file
 
 from .conftest import FIXTURES, line_containing
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
-from needling_facts.cli import main
+from needling_facts.cli.commands import main
 from needling_facts.loading import PACKAGE_DIR, load_from
 
 from .conftest import FIXTURES, REPO, device_file
@@ -125,10 +125,10 @@ def test_new_claim_outside_a_checkout_refuses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    before = sorted(p.name for p in (PACKAGE_DIR / "content").iterdir())
+    before = sorted(p.name for p in (PACKAGE_DIR / "data" / "claims").iterdir())
     assert main(["new-claim", "pores-in-oily-skin"]) == 1
     assert "run new-claim from the root of your clone" in capsys.readouterr().err
-    assert sorted(p.name for p in (PACKAGE_DIR / "content").iterdir()) == before
+    assert sorted(p.name for p in (PACKAGE_DIR / "data" / "claims").iterdir()) == before
 
 
 def _cli(*argv: str, **kwargs: object) -> subprocess.Popen[bytes]:

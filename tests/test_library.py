@@ -108,7 +108,7 @@ def test_withdrawn_claims_stay_loadable_but_are_marked() -> None:
 
 
 def test_withdrawal_needs_a_reason() -> None:
-    from needling_facts.claim_files import parse_claim_file
+    from needling_facts.sources.claim_files import parse_claim_file
 
     text = (
         (FIXTURES / "good" / "claims" / "collagen.md")

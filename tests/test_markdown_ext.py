@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from needling_facts.markdown_ext import CitationsExtension
+from needling_facts.engines.markdown import CitationsExtension
 
 from .conftest import FIXTURES
 

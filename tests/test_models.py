@@ -5,21 +5,11 @@ import datetime as dt
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from needling_facts.models import (
-    AnyClaim,
-    Certainty,
-    Evidence,
-    GeneralClaim,
-    NumberRange,
-    Outcome,
-    Person,
-    Reference,
-    ScarClaim,
-    ScarType,
-    Stance,
-    StudyDesign,
-    Verdict,
-)
+from needling_facts.evidence.claim import AnyClaim, GeneralClaim, NumberRange, ScarClaim
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.item import Evidence
+from needling_facts.evidence.reference import Person, Reference
+from needling_facts.evidence.vocabulary import Outcome, ScarType, Stance, StudyDesign, Verdict
 
 CLAIM = {
     "id": "acne-scars",

@@ -10,13 +10,13 @@ import httpx
 import pytest
 import respx
 
-from needling_facts import cli_network
-from needling_facts.cli import main
-from needling_facts.models import UpdateType
-from needling_facts.network import ServiceConfig, Services
-from needling_facts.records import FrozenRecord, read_records
-from needling_facts.sources import crossref_record, pubmed_record
-from needling_facts.verify import house_key
+from needling_facts.cli import network as cli_network
+from needling_facts.cli.commands import main
+from needling_facts.evidence.reference import UpdateType
+from needling_facts.network.client import ServiceConfig, Services
+from needling_facts.network.responses import crossref_record, pubmed_record
+from needling_facts.network.verify import house_key
+from needling_facts.sources.records import FrozenRecord, read_records
 
 from .conftest import FIXTURES, REPO
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts.cli import main
+from needling_facts.cli.commands import main
 
 from .conftest import REPO
 from .site_builder import build
@@ -45,7 +45,8 @@ def test_from_pubmed_record_to_cited_claim_in_the_built_site(
         shutil.copy(REPO / name, repo / name)
     shutil.copytree(REPO / "docs", repo / "docs")
     shutil.copytree(
-        REPO / "src" / "needling_facts" / "content", repo / "src" / "needling_facts" / "content"
+        REPO / "src" / "needling_facts" / "data" / "claims",
+        repo / "src" / "needling_facts" / "data" / "claims",
     )
 
     # Step 2-3: save the record, add it.
@@ -60,7 +61,7 @@ def test_from_pubmed_record_to_cited_claim_in_the_built_site(
     # Step 4: a claim skeleton, filled in.
     code, out = cli(repo, monkeypatch, "new-claim", "needling-test-tubes")
     assert code == 0, out
-    path = repo / "src" / "needling_facts" / "content" / "needling-test-tubes.md"
+    path = repo / "src" / "needling_facts" / "data" / "claims" / "needling-test-tubes.md"
     assert cli(repo, monkeypatch, "check")[0] == 1  # the empty skeleton does not pass
     path.write_text(
         """\

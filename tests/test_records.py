@@ -10,17 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import needling_facts as nf
-from needling_facts.cli import main
-from needling_facts.loading import load_from
-from needling_facts.matching import (
+from needling_facts.checks.matching import (
     is_abbreviation_of,
     journals_agree,
     normalise_pages,
     pages_agree,
     titles_agree,
 )
-from needling_facts.models import UpdateType
-from needling_facts.records import FrozenRecord, read_records, record_json
+from needling_facts.cli.commands import main
+from needling_facts.evidence.reference import UpdateType
+from needling_facts.loading import load_from
+from needling_facts.sources.records import FrozenRecord, read_records, record_json
 
 from .conftest import FIXTURES, line_containing
 

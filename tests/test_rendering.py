@@ -3,10 +3,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from needling_facts.csl import format_references, to_csl_json
+from needling_facts.diagnostics import CODES
+from needling_facts.export.csl_json import to_csl_json
 from needling_facts.loading import load_from
-from needling_facts.problems import CODES
-from needling_facts.rendering import (
+from needling_facts.render import (
     bibliography_page,
     claim_page,
     claims_index_page,
@@ -16,8 +16,9 @@ from needling_facts.rendering import (
     overview_table,
     render_citations,
 )
-from needling_facts.rendering.citations import number_list
-from needling_facts.rendering.evidence_map import SIZE_LEGEND, VERDICT_COLOURS
+from needling_facts.render.citations import number_list
+from needling_facts.render.csl import format_references
+from needling_facts.render.evidence_map import SIZE_LEGEND, VERDICT_COLOURS
 
 from .conftest import FIXTURES
 
@@ -189,9 +190,9 @@ def _contrast(hex_colour: str, other: str = "#ffffff") -> float:
 
 
 def test_badges_meet_aa_contrast_and_never_share_a_colour() -> None:
-    from needling_facts.models import Verdict
-    from needling_facts.rendering.evidence_map import VERDICT_COLOURS
-    from needling_facts.rendering.stylesheet import STYLESHEET
+    from needling_facts.evidence.vocabulary import Verdict
+    from needling_facts.render.evidence_map import VERDICT_COLOURS
+    from needling_facts.render.stylesheet import STYLESHEET
 
     map_colours = dict(VERDICT_COLOURS)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from needling_facts.evidence.reference import Person, Reference, Update, UpdateType
 from needling_facts.loading import load_from
-from needling_facts.models import Person, Reference, Update, UpdateType
-from needling_facts.rendering.retraction import claim_retraction_notice, reference_notices
+from needling_facts.render.retraction import claim_retraction_notice, reference_notices
 
 from .conftest import FIXTURES
 from .site_builder import build, fixture_site

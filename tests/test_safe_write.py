@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts.contrib import add_entries, format_file
+from needling_facts.edit.add import add_entries
+from needling_facts.edit.fmt import format_file
 from needling_facts.errors import UnsafeWriteError
-from needling_facts.safe_write import locked, write_text
+from needling_facts.sources.safe_write import locked, write_text
 
 from .conftest import FIXTURES, REPO, device_file
 

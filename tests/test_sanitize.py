@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from needling_facts.sanitize import clean_html, unsafe_links, unsafe_url
+from needling_facts.render.sanitize import clean_html
+from needling_facts.sources.links import unsafe_links, unsafe_url
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from needling_facts.csl import EntryFormatter
 from needling_facts.loading import load_from
-from needling_facts.site import BIBLIOGRAPHY, build_site, check_page, page_title
-from needling_facts.urls import UrlScheme
+from needling_facts.render.csl import EntryFormatter
+from needling_facts.site.handbook import BIBLIOGRAPHY, build_site, check_page, page_title
+from needling_facts.site.urls import UrlScheme
 
 from .conftest import FIXTURES
 
@@ -51,9 +51,7 @@ def test_page_titles_and_page_checks() -> None:
 
 
 def test_site_builder_imports_no_engine() -> None:
-    code = (
-        "import sys, needling_facts.site; print('mkdocs' in sys.modules, 'zensical' in sys.modules)"
-    )
+    code = "import sys, needling_facts.site.handbook; print('mkdocs' in sys.modules, 'zensical' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
 
@@ -76,7 +74,7 @@ def test_relative_urls_match_mkdocs() -> None:
     from mkdocs.structure.files import File
     from mkdocs.utils import get_relative_url
 
-    from needling_facts.urls import relative_url
+    from needling_facts.site.urls import relative_url
 
     paths = ["index.md", "claims/x.md", "claims/index.md", "bibliography.md", "a/b/c.md"]
     for directory_urls in (True, False):

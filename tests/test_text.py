@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
 
-from needling_facts.text import decode_text
+from needling_facts.sources.text import decode_text
 
 REFERENCE = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 

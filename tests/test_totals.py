@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import needling_facts as nf
-from needling_facts.models import Evidence
-from needling_facts.totals import evidence_totals
+from needling_facts.evidence.item import Evidence
+from needling_facts.evidence.totals import evidence_totals
 
 from .conftest import FIXTURES
 
@@ -147,7 +147,7 @@ def test_one_unlisted_review_beside_a_trial_is_worded_in_the_singular() -> None:
 
 
 def test_the_claim_page_says_counted_once_only_when_it_is_true() -> None:
-    from needling_facts.rendering.pages import claim_page
+    from needling_facts.render.pages import claim_page
 
     lib = nf.load()
     overlapping = lib.claim("androgenetic-alopecia")  # two meta-analyses without study lists

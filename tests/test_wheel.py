@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from needling_facts.cli import main
+from needling_facts.cli.commands import main
 
 from .conftest import REPO
 
@@ -38,10 +38,10 @@ def test_wheel_installs_and_loads_bundled_data_outside_the_repository(tmp_path: 
     )
     (wheel,) = dist.glob("needling_facts-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "needling_facts/references.bib" in names
+    assert "needling_facts/data/references.bib" in names
     assert "needling_facts/py.typed" in names
-    assert "needling_facts/content/acne-scars.md" in names
-    assert "needling_facts/records/Alam2014.json" in names  # frozen records ship too
+    assert "needling_facts/data/claims/acne-scars.md" in names
+    assert "needling_facts/data/records/Alam2014.json" in names  # frozen records ship too
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)

@@ -24,7 +24,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("zensical")
     shutil.copy(REPO / "zensical.toml", root / "zensical.toml")
     shutil.copy(REPO / "references.bib", root / "references.bib")
-    claims = REPO / "src" / "needling_facts" / "content"
+    claims = REPO / "src" / "needling_facts" / "data" / "claims"
     run = [sys.executable, "-m", "needling_facts"]
     check = subprocess.run(
         [*run, "check", "--claims", str(claims), "--docs", str(REPO / "docs")],

@@ -4,24 +4,30 @@
 >>> lib = nf.load()                      # the bundled library, built once and cached
 >>> lib.claim("acne-scars").certainty    # doctest: +SKIP
 
-Nothing is read or parsed at import: names are loaded on first use.
+Nothing is read or parsed at import: the public names below load on first use.
 
-Modules, lowest layer first (each imports only those above it):
+The package, in the order data flows (each layer imports only the layers above it; a test
+walks the imports to keep it so)::
 
-- ``_version``, ``problems``, ``text``, ``models`` (with ``effects``, ``risk_of_bias``,
-  ``grading``): versions, diagnostics, decoding, pydantic models
-- ``bibliography`` (reads ``.bib`` into `Reference`s), ``bibformat`` (lays ``.bib`` files out
-  for ``fmt``), ``claim_files``, ``records`` (frozen metadata), ``checks``, ``evidence_checks``,
-  ``record_checks``, ``totals``, ``library``, ``loading`` (``load``)
-- ``csl`` (formats references in a CSL citation style), ``jsonld``, ``exports``
-- ``citation_syntax`` (finds pandoc citations), ``sanitize`` (allow-list HTML, unsafe links)
-- ``rendering``: pure renderers (``pages``, ``citations``, ``evidence_map``, ``sof``, ``forest``,
-  ``rob``, ``retraction``, ``stylesheet`` CSS)
-- ``site``: the handbook as data (generated pages, nav, citation index, back-links)
-- engine adapters: ``markdown_ext`` (Python-Markdown, for MkDocs and Zensical), ``plugin``
-  (MkDocs, the only module importing mkdocs)
-- ``safe_read``, ``safe_write``, ``errors``; ``contrib`` (``fmt``/``add``/``new-claim``);
-  ``network``, ``sources``, ``verify`` (the only network I/O); ``cli``, ``cli_network``
+    _version, errors, diagnostics   versions, the one exception tree, Problem and its codes
+    evidence/     typed data, no I/O: vocabulary, reference, item, claim, effects, risk_of_bias,
+                  grade (GRADE profiles), totals, hedging
+    sources/      bytes -> records + located problems: safe_read, safe_write, safe_yaml, text,
+                  links, citation_syntax, bibtex/ (scan, read, layout, diff), claim_files,
+                  records (frozen metadata)
+    checks/       problems from what was read: claims, evidence, records (and matching)
+    library, loading   the Library (frozen, indexed) and load()
+    export/       csl_json, jsonld, formats (JSON and its schema)
+    render/       pure renderers: citations, csl, pages, sof, forest, rob, evidence_map,
+                  sanitize (the allow-list every page passes)
+    site/         the handbook as data: handbook (pages, nav, back-links), urls
+    engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)
+    edit/         fmt, add, new-claim
+    network/      the optional extra: client, responses, verify, find_ids
+    cli/          main() and its commands
+    data/         the bundled claims/ and records/ (and references.bib in a wheel)
+
+``markdown_ext`` is the Python-Markdown extension under the name configs use.
 """
 
 from __future__ import annotations
@@ -29,194 +35,99 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._version import DATA_VERSION, __version__
+from needling_facts import _renamed
+from needling_facts._version import DATA_VERSION, __version__
 
 # For type checkers only; tests keep it equal to _PUBLIC, the one runtime declaration.
 if TYPE_CHECKING:
     # "X as X" marks each name as re-exported for type checkers (mypy's explicit re-export).
-    from .citation_syntax import (
-        Citation as Citation,
-    )
-    from .citation_syntax import (
-        CitationItem as CitationItem,
-    )
-    from .citation_syntax import (
-        Scan as Scan,
-    )
-    from .citation_syntax import (
-        Unparsed as Unparsed,
-    )
-    from .citation_syntax import (
-        find_citations as find_citations,
-    )
-    from .citation_syntax import (
-        scan as scan,
-    )
-    from .effects import (
-        EffectEstimate as EffectEstimate,
-    )
-    from .effects import (
-        Favours as Favours,
-    )
-    from .effects import (
-        Measure as Measure,
-    )
-    from .effects import (
-        PValue as PValue,
-    )
-    from .grading import (
-        Concern as Concern,
-    )
-    from .grading import (
-        DomainRating as DomainRating,
-    )
-    from .grading import (
-        GradeProfile as GradeProfile,
-    )
-    from .grading import (
-        GradeResult as GradeResult,
-    )
-    from .grading import (
-        GradeStep as GradeStep,
-    )
-    from .grading import (
-        StartingLevel as StartingLevel,
-    )
-    from .grading import (
-        Upgrade as Upgrade,
-    )
-    from .library import (
-        Library as Library,
-    )
-    from .library import (
-        UnknownClaimError as UnknownClaimError,
-    )
-    from .library import (
-        UnknownReferenceError as UnknownReferenceError,
-    )
-    from .loading import load as load
-    from .models import (
-        AnyClaim as AnyClaim,
-    )
-    from .models import (
-        Certainty as Certainty,
-    )
-    from .models import (
-        Claim as Claim,
-    )
-    from .models import (
-        ClaimStatus as ClaimStatus,
-    )
-    from .models import (
-        Evidence as Evidence,
-    )
-    from .models import (
-        GeneralClaim as GeneralClaim,
-    )
-    from .models import (
-        Location as Location,
-    )
-    from .models import (
-        NumberRange as NumberRange,
-    )
-    from .models import (
-        Outcome as Outcome,
-    )
-    from .models import (
-        Person as Person,
-    )
-    from .models import (
-        Protocol as Protocol,
-    )
-    from .models import (
-        Reference as Reference,
-    )
-    from .models import (
-        ScarClaim as ScarClaim,
-    )
-    from .models import (
-        ScarType as ScarType,
-    )
-    from .models import (
-        SkinType as SkinType,
-    )
-    from .models import (
-        Stance as Stance,
-    )
-    from .models import (
-        StudyDesign as StudyDesign,
-    )
-    from .models import (
-        Update as Update,
-    )
-    from .models import (
-        UpdateType as UpdateType,
-    )
-    from .models import (
-        Verdict as Verdict,
-    )
-    from .problems import (
-        CODES as CODES,
-    )
-    from .problems import (
-        CodeInfo as CodeInfo,
-    )
-    from .problems import (
-        Problem as Problem,
-    )
-    from .problems import (
-        Severity as Severity,
-    )
-    from .risk_of_bias import (
-        BiasLevel as BiasLevel,
-    )
-    from .risk_of_bias import (
-        DomainJudgement as DomainJudgement,
-    )
-    from .risk_of_bias import (
-        JudgedFrom as JudgedFrom,
-    )
-    from .risk_of_bias import (
-        Judgement as Judgement,
-    )
-    from .risk_of_bias import (
-        RiskOfBias as RiskOfBias,
-    )
-    from .risk_of_bias import (
-        RobTool as RobTool,
-    )
-    from .totals import EvidenceTotals as EvidenceTotals
-    from .totals import evidence_totals as evidence_totals
+    from needling_facts.diagnostics import CODES as CODES
+    from needling_facts.diagnostics import CodeInfo as CodeInfo
+    from needling_facts.diagnostics import Problem as Problem
+    from needling_facts.diagnostics import Severity as Severity
+    from needling_facts.evidence.claim import AnyClaim as AnyClaim
+    from needling_facts.evidence.claim import Claim as Claim
+    from needling_facts.evidence.claim import GeneralClaim as GeneralClaim
+    from needling_facts.evidence.claim import NumberRange as NumberRange
+    from needling_facts.evidence.claim import Protocol as Protocol
+    from needling_facts.evidence.claim import ScarClaim as ScarClaim
+    from needling_facts.evidence.effects import EffectEstimate as EffectEstimate
+    from needling_facts.evidence.effects import Favours as Favours
+    from needling_facts.evidence.effects import Measure as Measure
+    from needling_facts.evidence.effects import PValue as PValue
+    from needling_facts.evidence.grade import Certainty as Certainty
+    from needling_facts.evidence.grade import Concern as Concern
+    from needling_facts.evidence.grade import DomainRating as DomainRating
+    from needling_facts.evidence.grade import GradeProfile as GradeProfile
+    from needling_facts.evidence.grade import GradeResult as GradeResult
+    from needling_facts.evidence.grade import GradeStep as GradeStep
+    from needling_facts.evidence.grade import StartingLevel as StartingLevel
+    from needling_facts.evidence.grade import Upgrade as Upgrade
+    from needling_facts.evidence.item import Evidence as Evidence
+    from needling_facts.evidence.reference import Location as Location
+    from needling_facts.evidence.reference import Person as Person
+    from needling_facts.evidence.reference import Reference as Reference
+    from needling_facts.evidence.reference import Update as Update
+    from needling_facts.evidence.reference import UpdateType as UpdateType
+    from needling_facts.evidence.risk_of_bias import BiasLevel as BiasLevel
+    from needling_facts.evidence.risk_of_bias import DomainJudgement as DomainJudgement
+    from needling_facts.evidence.risk_of_bias import JudgedFrom as JudgedFrom
+    from needling_facts.evidence.risk_of_bias import Judgement as Judgement
+    from needling_facts.evidence.risk_of_bias import RiskOfBias as RiskOfBias
+    from needling_facts.evidence.risk_of_bias import RobTool as RobTool
+    from needling_facts.evidence.totals import EvidenceTotals as EvidenceTotals
+    from needling_facts.evidence.totals import evidence_totals as evidence_totals
+    from needling_facts.evidence.vocabulary import ClaimStatus as ClaimStatus
+    from needling_facts.evidence.vocabulary import Outcome as Outcome
+    from needling_facts.evidence.vocabulary import ScarType as ScarType
+    from needling_facts.evidence.vocabulary import SkinType as SkinType
+    from needling_facts.evidence.vocabulary import Stance as Stance
+    from needling_facts.evidence.vocabulary import StudyDesign as StudyDesign
+    from needling_facts.evidence.vocabulary import Verdict as Verdict
+    from needling_facts.library import Library as Library
+    from needling_facts.library import UnknownClaimError as UnknownClaimError
+    from needling_facts.library import UnknownReferenceError as UnknownReferenceError
+    from needling_facts.loading import load as load
+    from needling_facts.sources.citation_syntax import Citation as Citation
+    from needling_facts.sources.citation_syntax import CitationItem as CitationItem
+    from needling_facts.sources.citation_syntax import Scan as Scan
+    from needling_facts.sources.citation_syntax import Unparsed as Unparsed
+    from needling_facts.sources.citation_syntax import find_citations as find_citations
+    from needling_facts.sources.citation_syntax import scan as scan
 
 _PUBLIC: dict[str, tuple[str, ...]] = {
     "loading": ("load",),
     "library": ("Library", "UnknownClaimError", "UnknownReferenceError"),
-    "citation_syntax": ("Citation", "CitationItem", "Scan", "Unparsed", "find_citations", "scan"),
-    "problems": ("CODES", "CodeInfo", "Problem", "Severity"),
-    "models": (
-        "AnyClaim",
-        "Certainty",
-        "Claim",
+    "diagnostics": ("CODES", "CodeInfo", "Problem", "Severity"),
+    "sources.citation_syntax": (
+        "Citation",
+        "CitationItem",
+        "Scan",
+        "Unparsed",
+        "find_citations",
+        "scan",
+    ),
+    "evidence.vocabulary": (
         "ClaimStatus",
-        "Evidence",
-        "GeneralClaim",
-        "Location",
-        "NumberRange",
         "Outcome",
-        "Person",
-        "Protocol",
-        "Reference",
-        "ScarClaim",
         "ScarType",
         "SkinType",
         "Stance",
         "StudyDesign",
-        "Update",
-        "UpdateType",
         "Verdict",
     ),
-    "effects": ("EffectEstimate", "Favours", "Measure", "PValue"),
-    "risk_of_bias": (
+    "evidence.item": ("Evidence",),
+    "evidence.reference": ("Location", "Person", "Reference", "Update", "UpdateType"),
+    "evidence.claim": (
+        "AnyClaim",
+        "Claim",
+        "GeneralClaim",
+        "NumberRange",
+        "Protocol",
+        "ScarClaim",
+    ),
+    "evidence.effects": ("EffectEstimate", "Favours", "Measure", "PValue"),
+    "evidence.risk_of_bias": (
         "BiasLevel",
         "DomainJudgement",
         "JudgedFrom",
@@ -224,7 +135,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "RiskOfBias",
         "RobTool",
     ),
-    "grading": (
+    "evidence.grade": (
+        "Certainty",
         "Concern",
         "DomainRating",
         "GradeProfile",
@@ -233,9 +145,11 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "StartingLevel",
         "Upgrade",
     ),
-    "totals": ("EvidenceTotals", "evidence_totals"),
+    "evidence.totals": ("EvidenceTotals", "evidence_totals"),
 }
 """Each public name, declared once, under the module it is loaded from on first use."""
+
+_renamed.install()
 
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 

@@ -7,9 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .models import Certainty, Claim, Evidence, Outcome, Reference, Verdict
-from .problems import Problem, Severity
-from .totals import EvidenceTotals, evidence_totals
+from needling_facts.diagnostics import Problem, Severity
+from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.item import Evidence
+from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.totals import EvidenceTotals, evidence_totals
+from needling_facts.evidence.vocabulary import Outcome, Verdict
 
 __all__ = ["Library", "UnknownClaimError", "UnknownReferenceError"]
 

@@ -10,22 +10,32 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from .bibliography import ParsedBibliography, parse_bibliography, read_bibliography
-from .checks import check_library
-from .claim_files import MAX_FILE_SIZE, ClaimFile, read_claim_file, unreadable_claim_file
-from .errors import UnreadableFileError
-from .library import Library
-from .models import Reference
-from .problems import Problem
-from .record_checks import check_records, enrich_references
-from .records import read_records, records_dir_for
-from .safe_read import read_regular_file
-from .text import read_text
+from needling_facts.checks.claims import check_library
+from needling_facts.checks.records import check_records, enrich_references
+from needling_facts.diagnostics import Problem
+from needling_facts.errors import UnreadableFileError
+from needling_facts.evidence.reference import Reference
+from needling_facts.library import Library
+from needling_facts.sources.bibtex.read import (
+    ParsedBibliography,
+    parse_bibliography,
+    read_bibliography,
+)
+from needling_facts.sources.claim_files import (
+    MAX_FILE_SIZE,
+    ClaimFile,
+    read_claim_file,
+    unreadable_claim_file,
+)
+from needling_facts.sources.records import read_records, records_dir_for
+from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CLAIMS_FOLDER = "content"
+DATA_DIR = PACKAGE_DIR / "data"
+CLAIMS_FOLDER = "claims"
 
 
 def repository_paths(start: Path | None = None) -> tuple[Path, Path] | None:
@@ -33,7 +43,7 @@ def repository_paths(start: Path | None = None) -> tuple[Path, Path] | None:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         bib = folder / "references.bib"
-        claims = folder / "src" / "needling_facts" / CLAIMS_FOLDER
+        claims = folder / "src" / "needling_facts" / "data" / CLAIMS_FOLDER
         if bib.is_file() and claims.is_dir():
             return bib, claims
     return None
@@ -41,11 +51,11 @@ def repository_paths(start: Path | None = None) -> tuple[Path, Path] | None:
 
 def bundled_paths() -> tuple[Path, Path]:
     """The data shipped with the package: in the wheel, or the checkout of an editable install."""
-    shipped = PACKAGE_DIR / "references.bib"
+    shipped = DATA_DIR / "references.bib"
     if not shipped.is_file():
         # Editable install from the src/ layout: references.bib stays at the repository root.
         shipped = PACKAGE_DIR.parent.parent / "references.bib"
-    return shipped, PACKAGE_DIR / CLAIMS_FOLDER
+    return shipped, DATA_DIR / CLAIMS_FOLDER
 
 
 _bundled_lock = threading.Lock()
@@ -196,7 +206,7 @@ def _read_bibliography_cached(path: Path, cache_dir: Path | None = None) -> Pars
 
 
 def _disk_cache_path(cache_dir: Path, cache_key: tuple[str, str]) -> Path:
-    from ._version import __version__
+    from needling_facts._version import __version__
 
     # The model's field names too: an editable install changes the model without a new
     # version, and an old pickle would then load into objects that lack the new fields.

@@ -1,0 +1,1 @@
+"""Located problems from what the sources read: claims, evidence, frozen records."""

@@ -1,0 +1,134 @@
+"""Whole-library checks: citations resolve, references are used, grades match the evidence."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+from needling_facts.checks.evidence import evidence_problems, grade_problems, inconsistent_designs
+from needling_facts.diagnostics import Problem
+from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.vocabulary import Stance, Verdict
+from needling_facts.sources.claim_files import ClaimFile
+
+__all__ = ["check_library"]
+
+
+def check_library(
+    references: Mapping[str, Reference], claim_files: Iterable[ClaimFile]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    used: set[str] = set()
+    first_file_of_id: dict[str, str] = {}
+    files = list(claim_files)
+    for file in files:
+        if file.claim_id in first_file_of_id:
+            problems.append(
+                Problem(
+                    file.path,
+                    1,
+                    1,
+                    "claim.duplicate-id",
+                    f"claim id {file.claim_id!r} is already used by "
+                    f"{first_file_of_id[file.claim_id]}",
+                )
+            )
+        else:
+            first_file_of_id[file.claim_id] = file.path
+        problems.extend(_citation_problems(file, references, used))
+        if file.claim is not None:
+            problems.extend(_verdict_problems(file, file.claim))
+            problems.extend(grade_problems(file, file.claim))
+            problems.extend(evidence_problems(file, file.claim))
+    problems.extend(inconsistent_designs(files))
+    for key, reference in references.items():
+        if key not in used and reference.source is not None:
+            problems.append(
+                Problem(
+                    reference.source.path,
+                    reference.source.line,
+                    1,
+                    "bib.unused-reference",
+                    f"reference {key!r} is not cited by any claim",
+                )
+            )
+    return problems
+
+
+def _unknown(key: str, references: Mapping[str, Reference]) -> str:
+    message = f"unknown citation key {key!r}"
+    close = difflib.get_close_matches(key, list(references), n=1)
+    return message + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+def _citation_problems(
+    file: ClaimFile, references: Mapping[str, Reference], used: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    evidence_keys = {key for key, _ in file.evidence_refs}
+    for key, index in file.evidence_refs:
+        used.add(key)
+        if key not in references:
+            line = file.line_of("evidence", index, "ref")
+            problems.append(
+                Problem(file.path, line, 1, "claim.unknown-citation", _unknown(key, references))
+            )
+    for citation in file.body_citations:
+        used.add(citation.key)
+        if citation.key not in references:
+            problems.append(
+                Problem(
+                    file.path,
+                    citation.line,
+                    citation.col,
+                    "claim.unknown-citation",
+                    _unknown(citation.key, references),
+                )
+            )
+        elif citation.key not in evidence_keys:
+            problems.append(
+                Problem(
+                    file.path,
+                    citation.line,
+                    citation.col,
+                    "claim.citation-not-in-evidence",
+                    f"the prose cites {citation.key!r}, which is not among the evidence items",
+                )
+            )
+    return problems
+
+
+def _verdict_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
+    problems: list[Problem] = []
+    stances = {item.stance for item in claim.evidence}
+    needs = {
+        Verdict.SUPPORTED: Stance.SUPPORTS,
+        Verdict.PARTLY_SUPPORTED: Stance.SUPPORTS,
+        Verdict.CONTRADICTED: Stance.CONTRADICTS,
+    }
+    needed = needs.get(claim.verdict)
+    if needed is not None and needed not in stances:
+        problems.append(
+            Problem(
+                file.path,
+                file.line_of("verdict"),
+                1,
+                "claim.verdict-unsupported",
+                f"verdict {claim.verdict.value!r} needs an evidence item with stance "
+                f"{needed.value!r}",
+            )
+        )
+    if claim.verdict is Verdict.SUPPORTED and claim.certainty is Certainty.VERY_LOW:
+        problems.append(
+            Problem(
+                file.path,
+                file.line_of("verdict"),
+                1,
+                "claim.verdict-certainty-mismatch",
+                "verdict 'supported' rests on evidence of very low certainty; consider "
+                "'partly-supported'",
+            )
+        )
+    return problems

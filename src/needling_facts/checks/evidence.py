@@ -1,0 +1,205 @@
+"""Checks on the evidence-as-data fields: GRADE profiles, wording, risk of bias, study overlap.
+
+Per-claim checks read one valid claim and its file (for lines); `inconsistent_designs` compares
+how one reference is described across every claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from needling_facts.diagnostics import Problem
+from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.hedging import required_hedges, wording_too_strong
+from needling_facts.evidence.item import Evidence
+from needling_facts.evidence.vocabulary import (
+    HIGH_START_DESIGNS,
+    REVIEW_DESIGNS,
+    Stance,
+    StudyDesign,
+)
+from needling_facts.sources.claim_files import ClaimFile
+
+__all__ = [
+    "NEEDS_RISK_OF_BIAS",
+    "evidence_problems",
+    "grade_problems",
+    "inconsistent_designs",
+]
+
+NEEDS_RISK_OF_BIAS = frozenset(
+    {StudyDesign.RCT, StudyDesign.SPLIT_FACE_RCT, StudyDesign.NON_RANDOMISED_TRIAL}
+)
+"""Trial designs whose supporting or contradicting items need a risk-of-bias record."""
+
+_WEIGHED = frozenset({Stance.SUPPORTS, Stance.CONTRADICTS})
+
+
+def grade_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
+    """The profile exists, computes the stated certainty, and the statement is hedged enough."""
+    problems: list[Problem] = []
+    if claim.grade is None:
+        if not claim.is_withdrawn:
+            problems.append(
+                Problem(
+                    file.path,
+                    file.line_of("certainty"),
+                    1,
+                    "claim.missing-grade",
+                    f"certainty {claim.certainty.label!r} has no GRADE profile: add a 'grade' "
+                    "block rating the five domains (see the method page)",
+                )
+            )
+    else:
+        result = claim.grade.compute()
+        if result.certainty is not claim.certainty:
+            problems.append(
+                Problem(
+                    file.path,
+                    file.line_of("certainty"),
+                    1,
+                    "claim.certainty-mismatch",
+                    f"stated certainty {claim.certainty.label}, profile computes "
+                    f"{result.certainty.label}: {result.explanation}",
+                )
+            )
+        designs = {item.design for item in claim.evidence if item.stance in _WEIGHED}
+        if claim.grade.starting_level.value == "high" and not designs & HIGH_START_DESIGNS:
+            names = ", ".join(sorted(d.value for d in HIGH_START_DESIGNS))
+            problems.append(
+                Problem(
+                    file.path,
+                    file.line_of("grade", "starting_level"),
+                    1,
+                    "claim.certainty-unsupported",
+                    "starting_level 'high' needs a supporting or contradicting item of "
+                    f"randomised design ({names}); observational evidence starts 'low'",
+                )
+            )
+    if not claim.is_withdrawn and wording_too_strong(claim.statement, claim.certainty):
+        hedges = ", ".join(repr(h) for h in required_hedges(claim.certainty))
+        problems.append(
+            Problem(
+                file.path,
+                file.line_of("statement"),
+                1,
+                "claim.wording-too-strong",
+                f"the statement sounds surer than {claim.certainty.label} certainty allows; "
+                f"say it with one of: {hedges}",
+            )
+        )
+    return problems
+
+
+def evidence_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
+    """Risk of bias where trials weigh in, and `includes` that name cited primary studies."""
+    problems: list[Problem] = []
+    cited = set(claim.cited_keys)
+    for index, item in enumerate(claim.evidence):
+        if (
+            item.design in NEEDS_RISK_OF_BIAS
+            and item.stance in _WEIGHED
+            and item.risk_of_bias is None
+        ):
+            problems.append(
+                Problem(
+                    file.path,
+                    file.line_of("evidence", index),
+                    1,
+                    "evidence.missing-risk-of-bias",
+                    f"{item.ref} ({item.design.label}, {item.stance.value}) has no risk_of_bias; "
+                    "record a judgement or 'tool: not-assessed' with the reason",
+                )
+            )
+        if item.includes and item.design not in REVIEW_DESIGNS:
+            problems.append(
+                Problem(
+                    file.path,
+                    file.line_of("evidence", index, "includes"),
+                    1,
+                    "evidence.includes-not-review",
+                    f"{item.ref} is a {item.design.label}; only a meta-analysis or systematic "
+                    "review includes other studies",
+                )
+            )
+        for position, key in enumerate(item.includes):
+            if key == item.ref or key not in cited:
+                why = (
+                    "a review cannot include itself"
+                    if key == item.ref
+                    else "it is not cited by this claim's evidence; cite it as an item first"
+                )
+                problems.append(
+                    Problem(
+                        file.path,
+                        file.line_of("evidence", index, "includes", position),
+                        1,
+                        "evidence.unknown-include",
+                        f"{item.ref} includes {key!r}, but {why}",
+                    )
+                )
+    problems.extend(_overlaps(file, claim))
+    return problems
+
+
+def _overlaps(file: ClaimFile, claim: Claim) -> list[Problem]:
+    problems: list[Problem] = []
+    reviews = [
+        (index, item)
+        for index, item in enumerate(claim.evidence)
+        if item.design in REVIEW_DESIGNS and item.includes
+    ]
+    for later, (index, item) in enumerate(reviews):
+        for _, earlier in reviews[:later]:
+            shared = [key for key in item.includes if key in set(earlier.includes)]
+            if shared and earlier.ref != item.ref:
+                problems.append(
+                    Problem(
+                        file.path,
+                        file.line_of("evidence", index, "includes"),
+                        1,
+                        "claim.overlapping-reviews",
+                        f"{item.ref} and {earlier.ref} both include {', '.join(shared)}; the "
+                        "totals count each primary study once, but the reviews are not "
+                        "independent evidence",
+                    )
+                )
+    return problems
+
+
+def _describe(item: Evidence) -> str:
+    n = f"{item.participants} participants" if item.participants else "no participant count"
+    return f"{item.design.value} with {n}"
+
+
+def inconsistent_designs(files: Iterable[ClaimFile]) -> list[Problem]:
+    """One reference described with another design or participant count than where first cited."""
+    problems: list[Problem] = []
+    first: dict[str, tuple[Evidence, str, int]] = {}
+    for file in files:
+        if file.claim is None:
+            continue
+        for index, item in enumerate(file.claim.evidence):
+            seen = first.get(item.ref)
+            if seen is None:
+                first[item.ref] = (item, file.path, file.line_of("evidence", index))
+                continue
+            earlier, path, line = seen
+            differs = [
+                name
+                for name in ("design", "participants")
+                if getattr(item, name) != getattr(earlier, name)
+            ]
+            if differs:
+                problems.append(
+                    Problem(
+                        file.path,
+                        file.line_of("evidence", index, differs[0]),
+                        1,
+                        "ref.inconsistent-design",
+                        f"{item.ref} is cited here as {_describe(item)} but at {path}:{line} as "
+                        f"{_describe(earlier)}; describe a study the same way everywhere (put "
+                        "the number analysed for one outcome in effects[].participants)",
+                    )
+                )
+    return problems

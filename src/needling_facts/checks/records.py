@@ -1,0 +1,246 @@
+"""Compare ``references.bib`` with the frozen records, offline, and carry what they add.
+
+Each mismatch is a `Problem` at the bib entry's line. References come back enriched with what
+only the records know: the journal's other name (full title or NLM abbreviation) and notices
+(retraction, correction, expression of concern).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from needling_facts.checks.matching import (
+    journals_agree,
+    normalise_journal,
+    normalise_title,
+    pages_agree,
+)
+from needling_facts.diagnostics import Problem
+from needling_facts.evidence.reference import Reference, Update, UpdateType
+from needling_facts.sources.records import FrozenRecord, RecordSet
+
+__all__ = ["check_records", "compare_reference", "enrich_references"]
+
+
+def check_records(references: Mapping[str, Reference], records: RecordSet) -> list[Problem]:
+    """Every disagreement between an entry and its record; nothing when there is no folder."""
+    if not records.present:
+        return []
+    problems: list[Problem] = []
+    for key, reference in references.items():
+        if reference.source is None:
+            continue
+        record = records.records.get(key)
+        found = compare_reference(reference, record) if record else [_no_record(key, records)]
+        problems += [
+            Problem(reference.source.path, reference.source.line, 1, code, message)
+            for code, message in found
+        ]
+    return problems
+
+
+def _no_record(key: str, records: RecordSet) -> tuple[str, str]:
+    return (
+        "ref.no-record",
+        f"no frozen record for {key!r} in {records.folder}; "
+        f"run: needling-facts verify {key} --write",
+    )
+
+
+def _quoted(values: Sequence[object]) -> str:
+    return " or ".join(repr(v) for v in values)
+
+
+def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    found += _title(reference, record)
+    found += _year(reference, record)
+    found += _pages(reference, record)
+    found += _volume_and_issue(reference, record)
+    found += _journal(reference, record)
+    found += _identifiers(reference, record)
+    found += _notices(reference, record)
+    return found
+
+
+def _title_agrees(a: str, b: str) -> bool:
+    x, y = normalise_title(a), normalise_title(b)
+    if x == y:
+        return True
+    # A record may drop or add a subtitle; a different paper does not share its first words.
+    shorter, longer = sorted((x, y), key=len)
+    return len(shorter.split()) >= 4 and longer.startswith(shorter + " ")
+
+
+def _title(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    if not reference.title:
+        return []
+    found = []
+    for source in record.records:
+        title = source.fields.title
+        if title is not None and not _title_agrees(reference.title, title):
+            what = f"the {source.source} record"
+            if source.source == "crossref" and source.fields.doi:
+                what = f"the record of DOI {source.fields.doi}"
+            found.append(
+                ("ref.title-mismatch", f"title differs from {what}: {title!r} ({source.url})")
+            )
+    return found
+
+
+def _years_seen(record: FrozenRecord) -> list[int]:
+    years: list[int] = []
+    for source in record.records:
+        fields = source.fields
+        candidates = [fields.year]
+        if fields.published_print and fields.published_print[:4].isdigit():
+            candidates.append(int(fields.published_print[:4]))
+        years += [y for y in candidates if y is not None and y not in years]
+    return years
+
+
+def _year(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    years = _years_seen(record)
+    if reference.year is None or not years or reference.year in years:
+        return []
+    return [
+        (
+            "ref.year-mismatch",
+            f"year {reference.year} differs from the records' {_quoted(list(years))}",
+        )
+    ]
+
+
+def _pages(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    seen = [str(v) for v in record.values("pages")]
+    if not reference.pages or not seen:
+        return []
+    first_page = reference.pages.replace("\u2013", "-").split("-")[0].strip()
+    if any(pages_agree(reference.pages, v) or v.strip() == first_page for v in seen):
+        return []
+    return [
+        (
+            "ref.pages-mismatch",
+            f"pages {reference.pages!r} differ from the records' {_quoted(list(seen))}",
+        )
+    ]
+
+
+def _number(value: str) -> str:
+    """``04`` and ``4`` are one issue; ``4 Suppl`` stays itself."""
+    text = " ".join(value.split()).casefold()
+    return (text.lstrip("0") or text) if text.isdigit() else text
+
+
+def _volume_and_issue(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    found = []
+    for label, ours, name in (
+        ("volume", reference.volume, "volume"),
+        ("issue", reference.issue, "issue"),
+    ):
+        seen = [str(v) for v in record.values(name)]
+        if ours and seen and _number(ours) not in {_number(v) for v in seen}:
+            found.append(
+                (
+                    f"ref.{label}-mismatch",
+                    f"{label} {ours!r} differs from the records' {_quoted(seen)}",
+                )
+            )
+    return found
+
+
+def _journal(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    seen = [str(v) for v in [*record.values("journal"), *record.values("journal_full")]]
+    found = []
+    for given in (reference.journal, reference.journal_abbrev):
+        if given and seen and not any(journals_agree(given, v) for v in seen):
+            found.append(
+                (
+                    "ref.journal-mismatch",
+                    f"journal {given!r} is neither the records' title nor its abbreviation: "
+                    f"{_quoted(list(seen))}",
+                )
+            )
+    return found
+
+
+def _identifiers(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    found = []
+    for label, ours, name in (
+        ("DOI", reference.doi, "doi"),
+        ("PMID", reference.pmid, "pmid"),
+        ("PMCID", reference.pmcid, "pmcid"),
+    ):
+        seen = [str(v) for v in record.values(name)]
+        if ours and seen and ours.lower() not in {v.lower() for v in seen}:
+            found.append(
+                (
+                    "ref.id-mismatch",
+                    f"{label} {ours} differs from the records' {_quoted(list(seen))}",
+                )
+            )
+    return found
+
+
+_NOTICE_CODES = {
+    UpdateType.RETRACTION: "ref.retracted",
+    UpdateType.CORRECTION: "ref.correction",
+    UpdateType.EXPRESSION_OF_CONCERN: "ref.expression-of-concern",
+}
+
+
+def _describe(update: Update) -> str:
+    parts = [update.type.value.replace("-", " ")]
+    if update.date:
+        parts.append(f"of {update.date}")
+    for label, value in (("doi", update.doi), ("PMID", update.pmid)):
+        if value:
+            parts.append(f"({label}:{value})")
+    return " ".join(parts)
+
+
+def _notices(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+    found = []
+    for update in record.updates:
+        code = _NOTICE_CODES.get(update.type)
+        if code is None:
+            continue
+        if update.type is UpdateType.RETRACTION:
+            message = f"{reference.key!r} has been retracted: {_describe(update)}"
+        else:
+            message = f"{reference.key!r} has a notice: {_describe(update)}"
+        found.append((code, message))
+    return found
+
+
+def enrich_references(
+    references: Mapping[str, Reference], records: RecordSet
+) -> dict[str, Reference]:
+    """References with the journal's other name and the notices taken from their records."""
+    out: dict[str, Reference] = {}
+    for key, reference in references.items():
+        record = records.records.get(key)
+        out[key] = reference if record is None else _enriched(reference, record)
+    return out
+
+
+def _enriched(reference: Reference, record: FrozenRecord) -> Reference:
+    update: dict[str, object] = {}
+    if record.updates:
+        update["updates"] = record.updates
+    journal = reference.journal
+    fulls = [str(v) for v in record.values("journal_full")]
+    # PubMed's `journal` is the NLM abbreviation; Crossref's short titles are ISO-style.
+    ordered = sorted(record.records, key=lambda r: r.source != "pubmed")
+    abbreviations = list(dict.fromkeys(r.fields.journal for r in ordered if r.fields.journal))
+    if journal and any(journals_agree(journal, v) for v in [*fulls, *abbreviations]):
+        folded = normalise_journal(journal)
+        is_full = any(normalise_journal(v) == folded for v in fulls)
+        full = journal if is_full else (fulls[0] if fulls else None)
+        # The bib's own form wins: it is what the contributor chose to cite.
+        short = abbreviations[0] if is_full and abbreviations else (None if is_full else journal)
+        if reference.journal_full is None and full is not None:
+            update["journal_full"] = full
+        if reference.journal_abbrev is None and short is not None:
+            update["journal_abbrev"] = short
+    return reference.model_copy(update=update) if update else reference

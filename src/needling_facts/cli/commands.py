@@ -1,0 +1,499 @@
+"""The ``needling-facts`` command: ``main(argv) -> int``, thin over the library."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from needling_facts._version import __version__
+from needling_facts.cli.network import (
+    add_lookup_options,
+    add_verify_parser,
+    run_add_by_id,
+    run_verify,
+)
+from needling_facts.diagnostics import Problem, Severity
+from needling_facts.edit.add import add_entries
+from needling_facts.edit.fmt import format_file
+from needling_facts.edit.new_claim import new_claim_text
+from needling_facts.errors import NeedlingFactsError, UnreadableFileError, UsageError
+from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.vocabulary import Outcome, Verdict
+from needling_facts.export.formats import export_csl_json, export_json, export_jsonld, export_schema
+from needling_facts.library import Library, UnknownClaimError
+from needling_facts.loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
+from needling_facts.sources.safe_read import check_readable, read_regular_file
+from needling_facts.sources.safe_write import locked, write_text
+
+__all__ = ["main"]
+
+PROG = "needling-facts"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _path_option(value: str | None, option: str) -> Path | None:
+    """``--bib ''`` is a mistake, not a request for the default (the bundled data)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{option}: empty path")
+    return Path(value)
+
+
+def _sources(args: argparse.Namespace) -> tuple[Path, Path]:
+    """Explicit paths, else the checkout we are in (contributors), else the bundled data.
+
+    A named file or folder that is not there is an error before anything is read, so the
+    cause comes first and is not followed by one "unknown citation" per cited key.
+    """
+    defaults = repository_paths() or bundled_paths()
+    bib = _path_option(args.bib, "--bib") or defaults[0]
+    claims = _path_option(args.claims, "--claims") or defaults[1]
+    if args.bib is not None:
+        try:
+            check_readable(bib)
+        except UnreadableFileError as error:
+            raise UnreadableFileError(f"--bib {bib}", error.reason) from None
+    if args.claims is not None and not claims.is_dir():
+        reason = "not a folder" if claims.exists() else "no such folder"
+        raise UnreadableFileError(f"--claims {claims}", reason)
+    return bib, claims
+
+
+@functools.lru_cache(maxsize=1024)  # one resolve per file, not per problem
+def _display_path(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bib", metavar="FILE", help="BibTeX file (default: references.bib)")
+    parser.add_argument("--claims", metavar="DIR", help="folder of claim files")
+    parser.add_argument(
+        "--records", metavar="DIR", help="folder of frozen records (default: beside the claims)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="needling-facts",
+        description="Check, list and show evidence claims about microneedling.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="report every problem as path:line:col: code msg")
+    _add_source_options(check)
+    check.add_argument("--json", action="store_true", help="print problems as JSON")
+    check.add_argument(
+        "--docs", metavar="DIR", help="also check citations in the hand-written pages of DIR"
+    )
+
+    pages = commands.add_parser(
+        "pages", help="write the generated handbook pages (for Zensical or any engine)"
+    )
+    _add_source_options(pages)
+    pages.add_argument("--out", required=True, metavar="DIR", help="docs folder to write into")
+    pages.add_argument(
+        "--docs", metavar="DIR", help="hand-written pages: copied into --out, read for back-links"
+    )
+    pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
+    pages.add_argument(
+        "--urls",
+        choices=["source", "directory", "html", "markdown"],
+        default="source",
+        help="how the bibliography's HTML links to pages: source paths (Zensical resolves them), "
+        "MkDocs URLs (directory or html), or Markdown links (slower to build)",
+    )
+    pages.add_argument(
+        "--cache-dir",
+        default=".cache/needling-facts",
+        metavar="DIR",
+        help="formatted references kept here between runs ('' for none)",
+    )
+
+    listing = commands.add_parser("list", help="list claims")
+    _add_source_options(listing)
+    listing.add_argument("--outcome", choices=[o.value for o in Outcome])
+    listing.add_argument("--certainty", choices=[c.value for c in Certainty])
+    listing.add_argument("--verdict", choices=[v.value for v in Verdict])
+    listing.add_argument("--json", action="store_true", help="print claims as JSON")
+
+    show = commands.add_parser("show", help="show one claim with its resolved references")
+    _add_source_options(show)
+    show.add_argument("id", help="claim id, e.g. acne-scars")
+    show.add_argument("--json", action="store_true", help="print the claim as JSON")
+
+    export = commands.add_parser(
+        "export", help="write the library as JSON, a schema, CSL or JSON-LD"
+    )
+    _add_source_options(export)
+    export.add_argument("--format", required=True, choices=sorted(EXPORTERS))
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    fmt = commands.add_parser("fmt", help="rewrite BibTeX files in one canonical, lossless layout")
+    fmt.add_argument(
+        "files", nargs="*", metavar="FILE", help="default: the repository's references.bib"
+    )
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 and show a diff")
+
+    add = commands.add_parser("add", help="add BibTeX entries (PubMed, Zotero, journal exports)")
+    add.add_argument("--bib", metavar="FILE", help="BibTeX file to add to")
+    add.add_argument(
+        "source", nargs="?", help="file with the entries, or - for stdin (the default when piped)"
+    )
+    add_lookup_options(add)
+    add.set_defaults(print_usage=add.print_usage)
+
+    new = commands.add_parser("new-claim", help="write a claim file skeleton to fill in")
+    new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
+    new.add_argument("--claims", metavar="DIR", help="folder of claim files")
+    add_verify_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
+    """Run one command; every user error is one line on stderr, never a traceback.
+
+    Exit status: 0 done, 1 an error (or problems found), 2 a usage error, 130 interrupted
+    (Ctrl-C), 141 the reader of our output went away (``needling-facts list | head``).
+    """
+    out = stdout or sys.stdout
+    try:
+        return _run(argv, out)
+    except NeedlingFactsError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:
+        if out is sys.stdout:
+            # Python flushes stdout again at exit and would complain about the closed pipe.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def _run(argv: Sequence[str] | None, out: TextIO) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help and --version
+        return done.code if isinstance(done.code, int) else 0
+    if args.command in EDITORS:
+        return EDITORS[args.command](args, out)
+    bib, claims = _sources(args)
+    cache_dir = getattr(args, "cache_dir", "")  # `pages` keeps the parsed bibliography
+    library = load_from(
+        bib,
+        claims,
+        Path(args.records) if getattr(args, "records", None) else None,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+    )
+    handler = {"check": _check, "list": _list, "show": _show, "export": _export, "pages": _pages}[
+        args.command
+    ]
+    return handler(library, args, out)
+
+
+def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    output = _path_option(args.output, "--output")
+    if library.errors:
+        for problem in library.errors:
+            print(problem, file=sys.stderr)
+        print(f"{PROG}: error: not exporting a library with errors", file=sys.stderr)
+        return 1
+    text = EXPORTERS[args.format](library)
+    if output is not None:
+        write_text(output, text)
+    else:
+        # In pieces: a reader that goes away (`| head`) is then noticed on the next piece even
+        # where one huge write to a closed pipe is reported as complete.
+        for start in range(0, len(text), 1 << 16):
+            out.write(text[start : start + (1 << 16)])
+            out.flush()
+    return 0
+
+
+def _default_bib() -> Path | None:
+    found = repository_paths()
+    return found[0] if found else None
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    default = _default_bib()
+    named = [_path_option(f, "FILE") for f in args.files]
+    paths = [p for p in named if p is not None] or ([default] if default else [])
+    if not paths:
+        raise UsageError("no references.bib here; name the file to format")
+    status = 0
+    for path in paths:
+        try:
+            result = format_file(path, check=args.check)
+        except NeedlingFactsError as error:
+            # One bad file among several: say so and go on with the others.
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            status = 1
+            continue
+        if result.refused:
+            for problem in result.refused:
+                print(problem, file=out)
+            print(f"{path}: not formatted: fix the problems above first", file=out)
+            status = 1
+        elif result.changed and args.check:
+            out.write(result.diff)
+            print(f"{path}: would be reformatted (run: needling-facts fmt {path})", file=out)
+            status = 1
+        elif result.changed:
+            print(f"{path}: formatted", file=out)
+        else:
+            print(f"{path}: already formatted", file=out)
+    return status
+
+
+def _add(args: argparse.Namespace, out: TextIO) -> int:
+    bib = _path_option(args.bib, "--bib") or _default_bib()
+    if bib is None:
+        raise UsageError("no references.bib here; use --bib FILE")
+    if args.doi or args.pmid:
+        return run_add_by_id(args, out, bib)
+    text, source = _add_source(args)
+    result = add_entries(bib, text, source)
+    if result.refused:
+        for reason in result.refused:
+            print(reason, file=out)
+        print(f"{bib}: unchanged: nothing was added", file=out)
+        return 1
+    print(f"{bib}: added {', '.join(result.added)}", file=out)
+    return 0
+
+
+def _add_source(args: argparse.Namespace) -> tuple[str, str]:
+    """The incoming BibTeX text and its name for messages."""
+    if args.source is None and sys.stdin.isatty():
+        # Nothing piped in: waiting for typed input would look like a hang.
+        args.print_usage(sys.stderr)
+        raise UsageError("add: name a file of BibTeX entries, or pipe them in (use - to type them)")
+    if args.source in (None, "-"):
+        binary = getattr(sys.stdin, "buffer", None)  # absent when stdin is replaced by text
+        data = binary.read() if binary is not None else sys.stdin.read().encode("utf-8")
+        source = "<stdin>"
+    else:
+        path = _path_option(args.source, "SOURCE")
+        assert path is not None
+        data, source = read_regular_file(path), str(path)
+    try:
+        return data.decode("utf-8"), source
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UnreadableFileError(
+            source,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8",
+        ) from None
+
+
+def _claims_folder_for_writing(args: argparse.Namespace) -> Path:
+    named = _path_option(args.claims, "--claims")
+    folder = named or (repository_paths() or (None, None))[1]
+    if folder is None:
+        raise NeedlingFactsError(
+            "not inside a needling-facts checkout: run new-claim from the root of your clone "
+            "of the repository, or pass --claims DIR"
+        )
+    resolved = folder.resolve()
+    if resolved.is_relative_to(PACKAGE_DIR) and repository_paths(PACKAGE_DIR) is None:
+        raise NeedlingFactsError(
+            f"{folder} is inside the installed package; claim files are written in a checkout "
+            "of the repository (src/needling_facts/data/claims) or a folder of your own (--claims)"
+        )
+    return folder
+
+
+def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        text = new_claim_text(args.id, dt.date.today().isoformat())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    folder = _claims_folder_for_writing(args)
+    path = folder / f"{args.id}.md"
+    folder.mkdir(parents=True, exist_ok=True)
+    with locked(path):
+        if path.exists() or path.is_symlink():
+            raise NeedlingFactsError(f"{path} already exists")
+        write_text(path, text)
+    print(f"{path}: written; fill it in, then run: needling-facts check", file=out)
+    return 0
+
+
+EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim, "verify": run_verify}
+EXPORTERS = {
+    "json": export_json,
+    "schema": lambda _library: export_schema(),
+    "csl-json": export_csl_json,
+    "jsonld": export_jsonld,
+}
+
+
+def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
+    """`check --docs`: engines without a strict mode (Zensical) rely on this gate."""
+    if docs is None:
+        return []
+    from needling_facts.site.handbook import check_docs
+
+    if not Path(docs).is_dir():
+        return [Problem(docs, 1, 1, "docs.unreadable", "no such folder")]
+    return check_docs(Path(docs), library.references)
+
+
+def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
+    from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
+    from needling_facts.site.handbook import build_site, expand_markers
+    from needling_facts.site.urls import UrlScheme
+
+    hand_written: dict[str, str] = {}
+    if args.docs:
+        docs = Path(args.docs)
+        for path in sorted(docs.rglob("*.md")):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                hand_written[path.relative_to(docs).as_posix()] = text
+    cache = Path(args.cache_dir) if args.cache_dir else None
+    formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
+    scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
+    site = build_site(library, hand_written, formatter, url_scheme=scheme)
+    formatter.save()
+    root = Path(args.out)
+    if args.docs and Path(args.docs).resolve() != root.resolve():
+        # A complete docs folder for the engine: hand-written pages, then the generated ones.
+        import shutil
+
+        shutil.copytree(args.docs, root, dirs_exist_ok=True)
+        for relative, text in hand_written.items():
+            if "<!-- needling-facts:" in text:  # no plugin will fill these in
+                (root / relative).write_text(expand_markers(library, relative, text), "utf-8")
+    for relative, content in site.pages.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    print(f"wrote {len(site.pages)} pages to {root}", file=out)
+    return 1 if library.errors else 0
+
+
+def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    problems = [*library.problems, *_docs_problems(library, args.docs)]
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    if args.json:
+        payload = [
+            {
+                "path": _display_path(p.path),
+                "line": p.line,
+                "col": p.col,
+                "code": p.code,
+                "severity": p.severity.value,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+        json.dump(payload, out, indent=2)
+        out.write("\n")
+    else:
+        for problem in problems:
+            print(dataclasses.replace(problem, path=_display_path(problem.path)), file=out)
+        print(
+            f"checked {len(library.references)} references, {library.claim_files_read} claims: "
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
+            file=out,
+        )
+    return 1 if errors else 0
+
+
+def _claim_json(claim: Claim) -> dict[str, object]:
+    return claim.model_dump(mode="json", exclude={"source"})
+
+
+def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    claims = library.filter(outcome=args.outcome, certainty=args.certainty, verdict=args.verdict)
+    if args.json:
+        json.dump([_claim_json(c) for c in claims], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    width = max((len(c.id) for c in claims), default=2)
+    for claim in claims:
+        print(
+            f"{claim.id:<{width}}  {claim.outcome.value:<13} {claim.certainty.value:<9} "
+            f"{claim.verdict.value:<17} {claim.title}",
+            file=out,
+        )
+    return 0
+
+
+def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        claim = library.claim(args.id)
+    except UnknownClaimError as error:
+        raise NeedlingFactsError(str(error)) from None
+    references = library.references_of(claim)
+    if args.json:
+        payload = _claim_json(claim)
+        payload["references"] = [r.model_dump(mode="json", exclude={"source"}) for r in references]
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    lines = [
+        claim.title,
+        "=" * len(claim.title),
+        claim.statement,
+        "",
+        f"outcome:    {claim.outcome.label}",
+        f"certainty:  {claim.certainty.label}",
+        *([f"GRADE:      {claim.grade.compute().explanation}"] if claim.grade else []),
+        f"studies:    {claim.totals.describe()}"
+        + (" (each primary study once)" if claim.totals.counted_once else ""),
+        f"verdict:    {claim.verdict.label}"
+        + (" (on the article's wording)" if claim.in_article else ""),
+        (
+            f"article:    \u201c{claim.article_wording}\u201d"
+            if claim.article_wording
+            else "article:    (not a claim of the source article)"
+        ),
+        "",
+        "evidence:",
+    ]
+    for item in claim.evidence:
+        n = f", n={item.participants}" if item.participants else ""
+        lines.append(f"  - [{item.ref}] {item.design.label}{n}, {item.stance.value}")
+        lines.append(f"    {item.finding}")
+        lines += [f"    effect: {effect.describe()} ({effect.outcome})" for effect in item.effects]
+    if references:
+        lines += ["", "references:"]
+        for ref in references:
+            ids = " ".join(
+                x
+                for x in (
+                    f"doi:{ref.doi}" if ref.doi else "",
+                    f"PMID:{ref.pmid}" if ref.pmid else "",
+                )
+                if x
+            )
+            lines.append(f"  [{ref.key}] {ref.title} {ref.journal} {ref.year}. {ids}".rstrip())
+    print("\n".join(lines), file=out)
+    return 0

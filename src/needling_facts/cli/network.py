@@ -1,0 +1,266 @@
+"""The network subcommands: ``verify`` and ``add --doi/--pmid`` (wired into `cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from needling_facts.diagnostics import CODES, Severity
+from needling_facts.edit.add import add_entries
+from needling_facts.evidence.reference import Reference
+from needling_facts.loading import bundled_paths, repository_paths
+from needling_facts.network.client import OfflineError, ServiceConfig, Services
+from needling_facts.network.find_ids import IdSearch, find_identifiers
+from needling_facts.network.verify import (
+    VerifyOutcome,
+    bib_entry,
+    first_author,
+    house_key,
+    look_up,
+    merged_year,
+)
+from needling_facts.network.verify import verify_references as _verify_references
+from needling_facts.sources.bibtex.read import normalise_doi, read_bibliography
+from needling_facts.sources.records import FrozenRecord, read_records, record_json, records_dir_for
+from needling_facts.sources.safe_write import write_text
+
+__all__ = ["add_lookup_options", "add_verify_parser", "run_add_by_id", "run_verify"]
+
+NO_HTTPX = "needling-facts: this command needs httpx: pip install 'needling-facts[verify]'"
+
+
+def _services(config: ServiceConfig) -> Services:
+    """Made here so that tests can swap in a fast clock."""
+    return Services(config)
+
+
+def _network_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mailto",
+        metavar="EMAIL",
+        help="contact for Crossref's polite pool and NCBI (default: $NEEDLING_FACTS_MAILTO)",
+    )
+    parser.add_argument(
+        "--records", metavar="DIR", help="folder of frozen records (default: beside the claims)"
+    )
+
+
+def add_verify_parser(commands: Any) -> None:
+    """Register ``verify`` on the command's subparsers."""
+    verify = commands.add_parser(
+        "verify", help="fetch Crossref and PubMed records, show what changed, --write to freeze"
+    )
+    verify.add_argument("keys", nargs="*", metavar="KEY", help="references (default: all)")
+    verify.add_argument("--bib", metavar="FILE", help="BibTeX file (default: references.bib)")
+    mode = verify.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write the refreshed records")
+    mode.add_argument(
+        "--find-ids",
+        action="store_true",
+        help="search by title for the DOI and PMID of references that have neither "
+        "(proposes them; writes nothing)",
+    )
+    _network_options(verify)
+
+
+def add_lookup_options(add: argparse.ArgumentParser) -> None:
+    """``add --doi``/``--pmid``: fetch the entry instead of reading it."""
+    which = add.add_mutually_exclusive_group()
+    which.add_argument("--doi", help="look the work up by DOI (Crossref, then PubMed)")
+    which.add_argument("--pmid", help="look the work up by PubMed id (PubMed, then Crossref)")
+    _network_options(add)
+
+
+def _records_dir(args: argparse.Namespace, bib: Path) -> Path:
+    if args.records:
+        return Path(args.records)
+    found = repository_paths()
+    if found and found[0].resolve() == bib.resolve():
+        return records_dir_for(found[1])
+    if bib.resolve() == bundled_paths()[0].resolve():
+        return records_dir_for(bundled_paths()[1])
+    return bib.parent / "records"
+
+
+def _progress(stream: TextIO) -> Callable[[int, int, str], None]:
+    def show(index: int, total: int, key: str) -> None:
+        print(f"verify [{index}/{total}] {key}", file=stream, flush=True)
+
+    return show
+
+
+def run_verify(args: argparse.Namespace, out: TextIO) -> int:
+    bib = Path(args.bib) if args.bib else (repository_paths() or bundled_paths())[0]
+    parsed = read_bibliography(bib)
+    if not parsed.references:
+        for problem in parsed.problems:
+            print(problem, file=sys.stderr)
+        print(f"needling-facts: no references in {bib}", file=sys.stderr)
+        return 2
+    unknown = [k for k in args.keys if k not in parsed.references]
+    if unknown:
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(parsed.references), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            print(f"needling-facts: no reference {key!r} in {bib}{hint}", file=sys.stderr)
+        return 2
+    wanted = {k: parsed.references[k] for k in (args.keys or parsed.references)}
+    records_dir = _records_dir(args, bib)
+    frozen = read_records(records_dir)
+    try:
+        config = ServiceConfig.from_environment(args.mailto)
+        services = _services(config)
+    except ModuleNotFoundError:
+        print(NO_HTTPX, file=sys.stderr)
+        return 2
+    if config.mailto is None:
+        print(
+            "needling-facts: note: no --mailto (or $NEEDLING_FACTS_MAILTO): Crossref's polite "
+            "pool asks for one",
+            file=sys.stderr,
+        )
+    if args.find_ids:
+        return _find_ids(wanted, services, out)
+    try:
+        with services:
+            outcomes = _verify_references(
+                wanted,
+                frozen.records,
+                records_dir,
+                services,
+                write=args.write,
+                seen=dt.date.today(),
+                progress=_progress(sys.stderr),
+            )
+    except OfflineError as error:
+        print(f"needling-facts: no network: {error}", file=sys.stderr)
+        return 2
+    return _report(outcomes, args.write, out)
+
+
+def _find_ids(wanted: dict[str, Reference], services: Services, out: TextIO) -> int:
+    """``verify --find-ids``: propose identifiers for the references that have none."""
+    bare = [ref for ref in wanted.values() if not (ref.doi or ref.pmid or ref.pmcid)]
+    failed = found = 0
+    show = _progress(sys.stderr)
+    try:
+        with services:
+            for index, reference in enumerate(bare, 1):
+                search = find_identifiers(services, reference, dt.date.today())
+                show(index, len(bare), reference.key)
+                failed += bool(search.errors)
+                found += bool(search.doi or search.pmid)
+                _report_search(search, out)
+    except OfflineError as error:
+        print(f"needling-facts: no network: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"searched {len(bare)} reference{'' if len(bare) == 1 else 's'} without an identifier: "
+        f"{found} found, "
+        f"{failed} with errors (nothing written)",
+        file=out,
+    )
+    return 1 if failed else 0
+
+
+def _report_search(search: IdSearch, out: TextIO) -> None:
+    proposed = [f"doi = {{{search.doi}}}"] if search.doi else []
+    proposed += [f"pmid = {{{search.pmid}}}"] if search.pmid else []
+    if proposed:
+        print(f"{search.key}: add {', '.join(proposed)} (title, year and journal agree)", file=out)
+    elif search.ambiguous:
+        print(
+            f"{search.key}: several works agree, none chosen: {', '.join(search.ambiguous)}",
+            file=out,
+        )
+    else:
+        print(f"{search.key}: no agreeing record among {search.candidates} found", file=out)
+    for error in search.errors:
+        print(f"{search.key}: error: {error}", file=out)
+
+
+def _report(outcomes: list[VerifyOutcome], write: bool, out: TextIO) -> int:
+    failed = changed = disagreeing = 0
+    skipped = 0
+    for outcome in outcomes:
+        if outcome.skipped:
+            skipped += 1
+            print(f"{outcome.key}: skipped: {outcome.skipped}", file=out)
+            continue
+        if outcome.errors:
+            failed += 1
+            for error in outcome.errors:
+                print(f"{outcome.key}: error: {error}", file=out)
+            continue
+        if outcome.changes:
+            changed += 1
+            state = "written" if outcome.written else "not written; use --write"
+            print(f"{outcome.key}: {len(outcome.changes)} change(s) ({state})", file=out)
+            for line in outcome.changes:
+                print(f"  {line}", file=out)
+        else:
+            print(f"{outcome.key}: record up to date", file=out)
+        for code, message in outcome.mismatches:
+            severity = CODES[code].severity
+            if severity is Severity.ERROR:
+                disagreeing += 1
+            print(f"  ! {code} {message}", file=out)
+    print(
+        f"verified {len(outcomes) - skipped} references: {changed} changed, {failed} failed, "
+        f"{skipped} skipped, {disagreeing} disagreement(s) with the bib",
+        file=out,
+    )
+    return 1 if failed or disagreeing else 0
+
+
+def run_add_by_id(args: argparse.Namespace, out: TextIO, bib: Path) -> int:
+    """Fetch a work by DOI or PMID, add it in house style and freeze its records."""
+    doi = normalise_doi(args.doi) if args.doi else None
+    existing = read_bibliography(bib) if bib.exists() else None
+    references = existing.references if existing else {}
+    for key, ref in references.items():
+        if (doi and ref.doi and ref.doi.lower() == doi.lower()) or (
+            args.pmid and ref.pmid == args.pmid.strip()
+        ):
+            what = f"DOI {doi}" if doi else f"PMID {args.pmid}"
+            print(f"{bib}: refused: {what} is already in entry {key!r}", file=out)
+            return 1
+    try:
+        services = _services(ServiceConfig.from_environment(args.mailto))
+    except ModuleNotFoundError:
+        print(NO_HTTPX, file=sys.stderr)
+        return 2
+    try:
+        with services:
+            lookup = look_up(services, doi=doi, pmid=args.pmid, seen=dt.date.today())
+    except OfflineError as error:
+        print(f"needling-facts: no network: {error}", file=sys.stderr)
+        return 2
+    what = f"DOI {doi}" if doi else f"PMID {args.pmid}"
+    if lookup.failed or not lookup.works:
+        for message in lookup.errors or [f"{what} not found at Crossref or PubMed"]:
+            print(f"{what}: error: {message}", file=out)
+        print(f"{bib}: unchanged: nothing was added", file=out)
+        return 1
+    key = house_key(first_author(lookup.works), merged_year(lookup.works), references)
+    result = add_entries(bib, bib_entry(key, lookup.works), what)
+    if result.refused:
+        for reason in result.refused:
+            print(reason, file=out)
+        print(f"{bib}: unchanged: nothing was added", file=out)
+        return 1
+    records_dir = _records_dir(args, bib)
+    records_dir.mkdir(parents=True, exist_ok=True)
+    record = FrozenRecord(key=key, records=tuple(w.record for w in lookup.works))
+    write_text(records_dir / f"{key}.json", record_json(record))
+    sources = " and ".join(w.record.source for w in lookup.works)
+    print(
+        f"{bib}: added {key} ({sources}); record frozen in {records_dir / (key + '.json')}",
+        file=out,
+    )
+    return 0

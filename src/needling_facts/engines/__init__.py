@@ -1,0 +1,1 @@
+"""Thin adapters, the only modules that import a site engine: Python-Markdown and MkDocs."""

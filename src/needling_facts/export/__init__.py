@@ -1,0 +1,1 @@
+"""Exports: JSON and its schema, CSL-JSON, JSON-LD."""

@@ -1,0 +1,145 @@
+"""The library as data for apps: JSON (with its JSON Schema), CSL-JSON and schema.org JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from needling_facts._version import DATA_VERSION, __version__
+from needling_facts.evidence.claim import Claim, GeneralClaim, ScarClaim
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.totals import EvidenceTotals
+from needling_facts.export.csl_json import to_csl_json
+from needling_facts.export.jsonld import SOURCE_ARTICLE, claim_jsonld, reference_jsonld, script_tag
+from needling_facts.library import Library
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SOURCE_ARTICLE",
+    "LibraryExport",
+    "claim_jsonld",
+    "export_csl_json",
+    "export_json",
+    "export_jsonld",
+    "export_schema",
+    "script_tag",
+]
+
+
+SCHEMA_VERSION = "2.1"
+"""Version of the export format; bumped on any incompatible change to `LibraryExport`.
+
+2.0: effect estimates, risk of bias and `includes` on evidence items; a GRADE profile per
+claim with the certainty it computes; distinct study and participant totals.
+2.1: ``evidence_totals.unlisted``, the reviews whose included studies are not listed, and
+``more_authors`` on references (an author list ending in ``and others``). Both are added
+fields: 2.0 readers that ignore unknown fields keep working.
+"""
+
+
+class ExportedReference(Reference):
+    cited_by: tuple[str, ...] = ()
+    """Ids of the claims whose evidence cites this reference."""
+
+
+class ComputedGrade(BaseModel):
+    """The certainty the claim's GRADE profile computes, and how."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    certainty: Certainty
+    explanation: str
+    """E.g. ``start high, -1 risk of bias (serious), -2 imprecision (very serious)``."""
+
+
+class _Derived(BaseModel):
+    references: tuple[Reference, ...] = ()
+    """The references the evidence items cite, resolved, in order of first citation."""
+    evidence_totals: EvidenceTotals
+    """Distinct studies and participants, each primary study counted once where known."""
+    computed_grade: ComputedGrade | None = None
+    """Absent when the claim has no GRADE profile."""
+
+
+class ExportedScarClaim(_Derived, ScarClaim):
+    pass
+
+
+class ExportedGeneralClaim(_Derived, GeneralClaim):
+    pass
+
+
+class LibraryExport(BaseModel):
+    """Everything the library holds, cross-linked; ``needling-facts export --format json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="needling-facts library")
+
+    schema_version: Literal["2.1"] = "2.1"
+    data_version: str
+    package_version: str
+    claims: tuple[
+        Annotated[ExportedScarClaim | ExportedGeneralClaim, Field(discriminator="outcome")], ...
+    ]
+    references: tuple[ExportedReference, ...]
+
+
+def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
+    data = claim.model_dump(exclude={"source"})
+    data["references"] = [_portable(ref) for ref in library.references_of(claim)]
+    data["evidence_totals"] = claim.totals
+    if claim.grade is not None:
+        result = claim.grade.compute()
+        data["computed_grade"] = {
+            "certainty": result.certainty,
+            "explanation": result.explanation,
+        }
+    if isinstance(claim, ScarClaim):
+        return ExportedScarClaim.model_validate(data)
+    return ExportedGeneralClaim.model_validate(data)
+
+
+def _portable(reference: Reference) -> Reference:
+    """Without the local file path it was read from, which means nothing to an app."""
+    return reference.model_copy(update={"source": None})
+
+
+def build_export(library: Library) -> LibraryExport:
+    return LibraryExport(
+        data_version=DATA_VERSION,
+        package_version=__version__,
+        claims=tuple(_export_claim(library, c) for c in library.claims.values()),
+        references=tuple(
+            ExportedReference.model_validate(
+                {
+                    **ref.model_dump(exclude={"source"}),
+                    "cited_by": tuple(c.id for c in library.citing_claims(key)),
+                }
+            )
+            for key, ref in library.references.items()
+        ),
+    )
+
+
+def export_json(library: Library) -> str:
+    return build_export(library).model_dump_json(indent=2, exclude_none=True) + "\n"
+
+
+def export_schema() -> str:
+    schema = LibraryExport.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2) + "\n"
+
+
+def export_csl_json(library: Library) -> str:
+    items = [to_csl_json(ref) for ref in library.references.values()]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def export_jsonld(library: Library) -> str:
+    graph = [claim_jsonld(c, library.references) for c in library.claims.values()]
+    graph += [reference_jsonld(r) for r in library.references.values()]
+    document = {"@context": "https://schema.org", "@graph": graph}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,210 @@
+"""The handbook as data, for any engine: checks of hand-written pages (and, below, the site).
+
+No engine is imported here; the MkDocs plugin and the Zensical setup only wire this in.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from needling_facts.sources.citation_syntax import scan
+from needling_facts.render.csl import FormattedReference
+from needling_facts.library import Library
+from needling_facts.evidence.vocabulary import Outcome
+from needling_facts.evidence.reference import Reference
+from needling_facts.diagnostics import Problem
+from needling_facts.render import (
+    bibliography_page,
+    claim_page,
+    claim_path,
+    claims_index_page,
+    diagnostics_table,
+    evidence_map_svg,
+    outcome_page,
+    outcome_path,
+    overview_table,
+)
+from needling_facts.render.stylesheet import STYLESHEET
+from needling_facts.sources.text import read_text
+from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
+
+__all__ = [
+    "BIBLIOGRAPHY",
+    "CLAIMS_INDEX",
+    "MARKERS",
+    "STYLESHEET_PATH",
+    "Site",
+    "build_site",
+    "check_docs",
+    "check_page",
+    "citation_index",
+    "directory_url",
+    "expand_markers",
+    "page_title",
+    "page_url",
+    "relative_url",
+]
+
+BIBLIOGRAPHY = "bibliography.md"
+CLAIMS_INDEX = "claims/index.md"
+STYLESHEET_PATH = "assets/stylesheets/needling-facts.css"
+_TITLE = re.compile(r"^title:\s*\"?(?P<title>.+?)\"?\s*$|^#\s+(?P<heading>.+?)\s*#*\s*$", re.M)
+
+
+@dataclass(slots=True)
+class Site:
+    """What an engine needs to publish the handbook, as data."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    """Generated pages (and the stylesheet): path inside docs -> content."""
+    nav: list[Any] = field(default_factory=list)
+    """Nav entries for the generated pages, in MkDocs/Zensical ``nav`` form."""
+    citations: dict[str, list[str]] = field(default_factory=dict)
+    """Page path -> keys it cites, in order of first citation (its reference numbers)."""
+    cited_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Key -> (page path, page title) of every page that cites it, sorted by path."""
+
+
+def page_title(path: str, markdown: str) -> str:
+    """A page's title: front-matter ``title``, else its first ``#`` heading, else its name."""
+    match = _TITLE.search(markdown[:5000])
+    if match is not None:
+        return (match.group("title") or match.group("heading")).replace('\\"', '"')
+    return Path(path).stem.replace("-", " ").capitalize()
+
+
+def citation_index(pages: Mapping[str, str]) -> dict[str, list[str]]:
+    """Page path -> cited keys in order of first appearance."""
+    index: dict[str, list[str]] = {}
+    for path, markdown in pages.items():
+        keys: dict[str, None] = {}
+        for citation in scan(markdown).citations:
+            keys.update(dict.fromkeys(citation.keys))
+        if keys:
+            index[path] = list(keys)
+    return index
+
+
+def _nav(library: Library) -> list[Any]:
+    outcomes: list[Any] = []
+    for outcome in Outcome:
+        claims = library.filter(outcome=outcome, include_withdrawn=True)
+        if claims:
+            outcomes.append(
+                {outcome.label: [outcome_path(outcome), *(claim_path(x.id) for x in claims)]}
+            )
+    return [{"Claims": [{"All claims": CLAIMS_INDEX}, *outcomes]}, {"Bibliography": BIBLIOGRAPHY}]
+
+
+MARKERS = {
+    "overview": "<!-- needling-facts:overview -->",
+    "evidence-map": "<!-- needling-facts:evidence-map -->",
+    "diagnostics": "<!-- needling-facts:diagnostics -->",
+}
+
+
+def directory_url(page: str, target: str) -> str:
+    """`relative_url` with directory URLs (MkDocs' and Zensical's default)."""
+    return relative_url(page, target)
+
+
+def expand_markers(
+    library: Library, page: str, markdown: str, url_of: Callable[[str], str] | None = None
+) -> str:
+    """Replace the hand-written pages' markers with the overview table, evidence map or
+    diagnostics table. ``url_of`` gives a page's URL relative to ``page`` (the map is SVG, so
+    its links are URLs, not ``.md`` links); by default directory URLs are assumed."""
+    if "<!-- needling-facts:" not in markdown:
+        return markdown
+    if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
+        table = overview_table(library, "../" * page.count("/"))
+        markdown = markdown.replace(MARKERS["overview"], table)
+    if MARKERS["evidence-map"] in markdown:
+        url = url_of or (lambda target: directory_url(page, target))
+        svg = evidence_map_svg(library, lambda claim_id: url(claim_path(claim_id)))
+        markdown = markdown.replace(MARKERS["evidence-map"], f'\n<div class="nf-map">{svg}</div>\n')
+    return markdown.replace(MARKERS["diagnostics"], diagnostics_table())
+
+
+def build_site(
+    library: Library,
+    hand_written: Mapping[str, str],
+    formatted: Mapping[str, FormattedReference],
+    *,
+    all_references: bool = False,
+    url_scheme: UrlScheme | None = None,
+) -> Site:
+    """The generated pages, nav, citation index and back-links for ``library``.
+
+    ``hand_written`` maps each hand-written page's path inside docs to its Markdown. The
+    bibliography lists the cited references only, unless ``all_references``. When the engine's
+    URL scheme is known (`UrlScheme`), the bibliography is plain HTML with its links written
+    in that scheme (see `bibliography_page`); otherwise its links are Markdown ``.md`` links.
+    """
+    site = Site(nav=_nav(library))
+    pages = site.pages
+    pages[CLAIMS_INDEX] = claims_index_page(library)
+    for claim in library.claims.values():
+        pages[claim_path(claim.id)] = claim_page(claim, library.references)
+    for outcome in {claim.outcome for claim in library.claims.values()}:
+        pages[outcome_path(outcome)] = outcome_page(library, outcome)
+    every_page = {**hand_written, **pages}
+    site.citations = citation_index(every_page)
+    for path in sorted(site.citations):
+        title = page_title(path, every_page[path])
+        for key in site.citations[path]:
+            if key in library.references:
+                site.cited_by.setdefault(key, []).append((path, title))
+    keys = None if all_references else list(site.cited_by)
+    url: Callable[[str], str] | None = None
+    if url_scheme is not None:
+        url = functools.partial(href, BIBLIOGRAPHY, scheme=url_scheme)
+    pages[BIBLIOGRAPHY] = bibliography_page(library, formatted, site.cited_by, keys=keys, url=url)
+    pages[STYLESHEET_PATH] = STYLESHEET
+    return site
+
+
+def check_page(path: str, markdown: str, references: Mapping[str, Reference]) -> list[Problem]:
+    """Citation problems of one hand-written page: unparsed brackets and unknown keys."""
+    found = scan(markdown)
+    problems = [
+        Problem(path, u.line, u.col, "cite.unparsed", f"{u.text!r} is not a citation: {u.reason}")
+        for u in found.unparsed
+    ]
+    for citation in found.citations:
+        for key in citation.keys:
+            if key not in references:
+                problems.append(
+                    Problem(
+                        path,
+                        citation.line,
+                        citation.col,
+                        "cite.unknown-key",
+                        f"unknown citation key {key!r}",
+                    )
+                )
+    return sorted(problems, key=lambda p: (p.line, p.col))
+
+
+def check_docs(docs_dir: Path, references: Mapping[str, Reference]) -> list[Problem]:
+    """`check_page` for every ``.md`` file under ``docs_dir``."""
+    problems: list[Problem] = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        if not path.is_file():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            problems.append(Problem(str(path), 1, 1, "docs.unreadable", f"cannot read: {reason}"))
+            continue
+        text, problem = read_text(data, str(path), "docs.unreadable")
+        if problem is not None:
+            problems.append(problem)
+        problems.extend(check_page(str(path), text, references))
+    return problems
