@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 import needling_facts as nf
+from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.vocabulary import Outcome, Verdict
 from needling_facts.loading import load_from
-
-from .conftest import FIXTURES, line_containing
+from tests.conftest import FIXTURES, line_containing
 
 
 def load_fixture(case: str) -> nf.Library:
@@ -118,3 +119,42 @@ def test_withdrawal_needs_a_reason() -> None:
     file = parse_claim_file(text, "collagen.md", "collagen")
     assert [p.code for p in file.problems] == ["claim.invalid-value"]
     assert "withdrawn_reason" in file.problems[0].message
+
+
+BUNDLED = nf.load()
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_filter_by_verdict_returns_exactly_the_claims_with_it(verdict: Verdict) -> None:
+    expected = [c.id for c in BUNDLED.claims.values() if c.verdict is verdict]
+    assert [c.id for c in BUNDLED.filter(verdict=verdict)] == expected
+    assert [c.id for c in BUNDLED.filter(verdict=verdict.value)] == expected
+
+
+def test_filters_combine_and_each_one_narrows() -> None:
+    everything = BUNDLED.filter()
+    verdicts = {c.verdict for c in everything}
+    assert len(verdicts) > 1  # the bundled data has several: filtering can be seen
+    for outcome in Outcome:
+        for certainty in Certainty:
+            got = BUNDLED.filter(outcome=outcome, certainty=certainty)
+            assert got == tuple(
+                c for c in everything if c.outcome is outcome and c.certainty is certainty
+            )
+
+
+def test_withdrawn_claims_only_on_request() -> None:
+    library = load_from(
+        FIXTURES / "withdrawn" / "references.bib", FIXTURES / "withdrawn" / "claims"
+    )
+    assert [c.id for c in library.filter()] == ["acne-scars"]
+    assert [c.id for c in library.filter(include_withdrawn=True)] == ["acne-scars", "old-collagen"]
+
+
+def test_unknown_id_suggests_at_most_three_close_ids() -> None:
+    from needling_facts.library import UnknownClaimError
+
+    error = UnknownClaimError("acne-scar", ["acne-scars", "acne-scarz", "acne-scare", "acne-scaro"])
+    assert len(error.suggestions) == 3
+    assert UnknownClaimError("zzz", ["acne-scars"]).suggestions == ()
+    assert str(UnknownClaimError("zzz", [])) == "no claim 'zzz'"

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import needling_facts as nf
+from needling_facts.cli.commands import main
+from tests.conftest import FIXTURES, REPO
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), stdout=out)
+    return code, out.getvalue()
+
+
+def test_check_clean_fixture_exits_zero_with_summary() -> None:
+    code, out = run(
+        "check",
+        "--bib",
+        str(FIXTURES / "good" / "references.bib"),
+        "--claims",
+        str(FIXTURES / "good" / "claims"),
+    )
+    assert code == 0
+    assert out.splitlines()[-1] == "checked 2 references, 2 claims: 0 errors, 1 warning"
+    assert "claim.citation-not-in-evidence warning:" in out
+
+
+def test_check_reports_every_problem_as_path_line_col_code() -> None:
+    bib = FIXTURES / "bib-errors" / "references.bib"
+    code, out = run("check", "--bib", str(bib), "--claims", str(FIXTURES / "good" / "claims"))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-1].startswith("checked 7 references, 2 claims: ")
+    assert any(
+        line.endswith(
+            "bib.duplicate-key key 'Good2020' is already used by the entry at line 1; this entry is ignored"
+        )
+        and line.split(":")[1:3] == ["23", "1"]
+        for line in lines
+    )
+    for line in lines[:-1]:
+        path, row, col, rest = line.split(":", 3)
+        assert path.endswith(".bib") or path.endswith(".md")
+        assert row.isdigit()
+        assert col.isdigit()
+        assert rest.split()[0].startswith(("bib.", "claim."))
+
+
+def test_check_json() -> None:
+    code, out = run(
+        "check",
+        "--json",
+        "--bib",
+        str(FIXTURES / "grade-errors" / "references.bib"),
+        "--claims",
+        str(FIXTURES / "grade-errors" / "claims"),
+    )
+    assert code == 1
+    payload = json.loads(out)
+    assert {p["severity"] for p in payload} == {"error", "warning"}
+    assert {"path", "line", "col", "code", "message"} <= set(payload[0])
+
+
+def test_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    assert main(["list", "--certainty", "strong"]) == 2
+    assert main([]) == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_help_and_version_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"needling-facts {nf.__version__}"
+    assert main(["check", "--help"]) == 0
+
+
+def test_list_and_filters() -> None:
+    args = (
+        "--bib",
+        str(FIXTURES / "good" / "references.bib"),
+        "--claims",
+        str(FIXTURES / "good" / "claims"),
+    )
+    code, out = run("list", *args)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["acne-scars", "collagen"]
+    code, out = run("list", "--outcome", "scars", *args)
+    assert [line.split()[0] for line in out.splitlines()] == ["acne-scars"]
+    code, out = run("list", "--json", "--certainty", "very-low", *args)
+    assert [c["id"] for c in json.loads(out)] == ["collagen"]
+
+
+def test_show_text_json_and_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    args = (
+        "--bib",
+        str(FIXTURES / "good" / "references.bib"),
+        "--claims",
+        str(FIXTURES / "good" / "claims"),
+    )
+    code, out = run("show", "acne-scars", *args)
+    assert code == 0
+    assert "Microneedling for atrophic acne scars" in out
+    assert "doi:10.3109/09546634.2012.742949" in out
+    code, out = run("show", "acne-scars", "--json", *args)
+    payload = json.loads(out)
+    assert payload["references"][0]["pmid"] == "23216209"
+    assert payload["scar_types"] == ["atrophic-acne"]
+    assert run("show", "acne-scar", *args)[0] == 1
+    assert "did you mean 'acne-scars'" in capsys.readouterr().err
+
+
+def test_check_defaults_to_the_repository_when_inside_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO / "docs")
+    code, out = run("check")
+    assert code == 0, out
+    assert "claims: 0 errors" in out.splitlines()[-1]
+
+
+def test_module_entry_point_and_console_script() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "needling_facts", "check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("checked ")
+    assert Path(sys.executable).with_name("needling-facts").exists()
+
+
+def test_show_prints_the_grade_computation_totals_and_effects() -> None:
+    evidence = FIXTURES / "evidence"
+    code, out = run(
+        "show",
+        "acne-scars",
+        "--bib",
+        str(evidence / "references.bib"),
+        "--claims",
+        str(evidence / "claims"),
+    )
+    assert code == 0
+    assert "GRADE:      start high, -1 risk of bias (serious), -1 imprecision (serious)" in out
+    assert "studies:    2 studies, 325 participants" in out
+    assert "effect: odds ratio 2.5 (95% CI 1.1 to 5.7) (improvement by one grade or more)" in out
+
+
+def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee [@Muller2020].\n", encoding="utf-8")
+    out = io.StringIO()
+    code = main(
+        [
+            "pages",
+            "--bib", str(FIXTURES / "good" / "references.bib"),
+            "--claims", str(FIXTURES / "good" / "claims"),
+            "--docs", str(docs),
+            "--out", str(docs),
+        ],
+        stdout=out,
+    )  # fmt: skip
+    assert code == 0, out.getvalue()
+    assert (docs / "claims" / "acne-scars.md").is_file()
+    bibliography = (docs / "bibliography.md").read_text(encoding="utf-8")
+    assert '<a href="index.md#cite-Muller2020">Home</a>' in bibliography  # Zensical resolves it

