@@ -173,3 +173,15 @@ def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> N
     assert (docs / "claims" / "acne-scars.md").is_file()
     bibliography = (docs / "bibliography.md").read_text(encoding="utf-8")
     assert '<a href="index.md#cite-Muller2020">Home</a>' in bibliography  # Zensical resolves it
+
+
+def test_list_filters_by_verdict() -> None:
+    good = FIXTURES / "good"
+    args = ("--bib", str(good / "references.bib"), "--claims", str(good / "claims"))
+    code, out = run("list", "--verdict", "partly-supported", *args)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["acne-scars", "collagen"]
+    code, out = run("list", "--verdict", "supported", *args)
+    assert (code, out) == (0, "")
+    code, out = run("list", "--json", "--verdict", "not-supported", *args)
+    assert json.loads(out) == []
