@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+import needling_facts as nf
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,6 +21,12 @@ def line_containing(path: Path, needle: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{needle!r} not found in {path}")
+
+
+@pytest.fixture(scope="session")
+def bundled() -> nf.Library:
+    """The bundled library, loaded on first use (never at a test module's import)."""
+    return nf.load()
 
 
 @pytest.fixture

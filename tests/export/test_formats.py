@@ -174,9 +174,6 @@ def test_claim_beyond_the_article_is_a_plain_claim_without_rating() -> None:
     assert node["text"] == nf.load().claim("androgenetic-alopecia").statement
 
 
-BUNDLED = nf.load()
-
-
 RATING = {
     Verdict.SUPPORTED: 4,
     Verdict.PARTLY_SUPPORTED: 3,
@@ -186,7 +183,9 @@ RATING = {
 
 
 @pytest.mark.parametrize(("verdict", "value"), RATING.items())
-def test_jsonld_rating_follows_the_verdict(verdict: Verdict, value: int) -> None:
-    claim = next(iter(BUNDLED.claims.values())).model_copy(update={"verdict": verdict})
-    rating = claim_jsonld(claim, BUNDLED.references)["reviewRating"]
+def test_jsonld_rating_follows_the_verdict(
+    bundled: nf.Library, verdict: Verdict, value: int
+) -> None:
+    claim = next(iter(bundled.claims.values())).model_copy(update={"verdict": verdict})
+    rating = claim_jsonld(claim, bundled.references)["reviewRating"]
     assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (value, 4, 1)

@@ -157,6 +157,9 @@ def test_titles_agree_across_case_punctuation_latex_and_html() -> None:
     assert titles_agree("Postępy in skin", "Postepy in skin")
     assert titles_agree("Efficacy [of] needling", "Efficacy of needling.")
     assert not titles_agree("Needles for scars", "Topical serums after laser resurfacing")
+    # A subtitle may be dropped, but only after four shared words.
+    assert titles_agree("Needling for acne scars: a randomised trial", "Needling for acne scars")
+    assert not titles_agree("Needling for scars", "Needling for scars in mice")
 
 
 @pytest.mark.parametrize(

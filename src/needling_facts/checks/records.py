@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from needling_facts.checks.matching import (
     journals_agree,
     normalise_journal,
-    normalise_title,
     pages_agree,
+    titles_agree,
 )
 from needling_facts.diagnostics import Problem
 from needling_facts.evidence.reference import Reference, Update, UpdateType
@@ -63,22 +63,13 @@ def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[
     return found
 
 
-def _title_agrees(a: str, b: str) -> bool:
-    x, y = normalise_title(a), normalise_title(b)
-    if x == y:
-        return True
-    # A record may drop or add a subtitle; a different paper does not share its first words.
-    shorter, longer = sorted((x, y), key=len)
-    return len(shorter.split()) >= 4 and longer.startswith(shorter + " ")
-
-
 def _title(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
     if not reference.title:
         return []
     found = []
     for source in record.records:
         title = source.fields.title
-        if title is not None and not _title_agrees(reference.title, title):
+        if title is not None and not titles_agree(reference.title, title):
             what = f"the {source.source} record"
             if source.source == "crossref" and source.fields.doi:
                 what = f"the record of DOI {source.fields.doi}"
