@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from needling_facts.sources.citation_syntax import scan
-from needling_facts.render.csl import FormattedReference
-from needling_facts.library import Library
-from needling_facts.evidence.vocabulary import Outcome
-from needling_facts.evidence.reference import Reference
 from needling_facts.diagnostics import Problem
+from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.vocabulary import Outcome
+from needling_facts.library import Library
 from needling_facts.render import (
     bibliography_page,
     claim_page,
@@ -29,9 +27,11 @@ from needling_facts.render import (
     outcome_path,
     overview_table,
 )
+from needling_facts.render.csl import FormattedReference
 from needling_facts.render.stylesheet import STYLESHEET
-from needling_facts.sources.text import read_text
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
+from needling_facts.sources.citation_syntax import scan
+from needling_facts.sources.text import read_text
 
 __all__ = [
     "BIBLIOGRAPHY",
