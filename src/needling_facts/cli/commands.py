@@ -355,10 +355,10 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
     """`check --docs`: engines without a strict mode (Zensical) rely on this gate."""
     if docs is None:
         return []
-    from needling_facts.site.handbook import check_docs
+    from needling_facts.site.handbook import DOCS_UNREADABLE, check_docs
 
     if not Path(docs).is_dir():
-        return [Problem(docs, 1, 1, "docs.unreadable", "no such folder")]
+        return [DOCS_UNREADABLE.at(docs, 1, 1, "no such folder")]
     return check_docs(Path(docs), library.references)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from needling_facts.diagnostics import CODES, Severity
+from needling_facts.diagnostics import Severity
 from needling_facts.edit.add import add_entries
 from needling_facts.evidence.reference import Reference
 from needling_facts.loading import bundled_paths, repository_paths
@@ -206,10 +206,9 @@ def _report(outcomes: list[VerifyOutcome], write: bool, out: TextIO) -> int:
         else:
             print(f"{outcome.key}: record up to date", file=out)
         for code, message in outcome.mismatches:
-            severity = CODES[code].severity
-            if severity is Severity.ERROR:
+            if code.severity is Severity.ERROR:
                 disagreeing += 1
-            print(f"  ! {code} {message}", file=out)
+            print(f"  ! {code.code} {message}", file=out)
     print(
         f"verified {len(outcomes) - skipped} references: {changed} changed, {failed} failed, "
         f"{skipped} skipped, {disagreeing} disagreement(s) with the bib",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.vocabulary import Outcome
 from needling_facts.library import Library
@@ -30,7 +30,7 @@ from needling_facts.render import (
 from needling_facts.render.csl import FormattedReference
 from needling_facts.render.stylesheet import STYLESHEET
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
-from needling_facts.sources.citation_syntax import scan
+from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
 from needling_facts.sources.text import read_text
 
 __all__ = [
@@ -49,6 +49,20 @@ __all__ = [
     "page_url",
     "relative_url",
 ]
+
+CITE_UNKNOWN_KEY = declare_code(
+    "cite.unknown-key",
+    Severity.ERROR,
+    "A hand-written page (`check --docs`) cites a key that is not in the bibliography.",
+    "[@NoSuchKey2020]",
+)
+
+DOCS_UNREADABLE = declare_code(
+    "docs.unreadable",
+    Severity.ERROR,
+    "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",
+    "docs/index.md saved as Latin-1",
+)
 
 BIBLIOGRAPHY = "bibliography.md"
 CLAIMS_INDEX = "claims/index.md"
@@ -173,19 +187,15 @@ def check_page(path: str, markdown: str, references: Mapping[str, Reference]) ->
     """Citation problems of one hand-written page: unparsed brackets and unknown keys."""
     found = scan(markdown)
     problems = [
-        Problem(path, u.line, u.col, "cite.unparsed", f"{u.text!r} is not a citation: {u.reason}")
+        CITE_UNPARSED.at(path, u.line, u.col, f"{u.text!r} is not a citation: {u.reason}")
         for u in found.unparsed
     ]
     for citation in found.citations:
         for key in citation.keys:
             if key not in references:
                 problems.append(
-                    Problem(
-                        path,
-                        citation.line,
-                        citation.col,
-                        "cite.unknown-key",
-                        f"unknown citation key {key!r}",
+                    CITE_UNKNOWN_KEY.at(
+                        path, citation.line, citation.col, f"unknown citation key {key!r}"
                     )
                 )
     return sorted(problems, key=lambda p: (p.line, p.col))
@@ -201,9 +211,9 @@ def check_docs(docs_dir: Path, references: Mapping[str, Reference]) -> list[Prob
             data = path.read_bytes()
         except OSError as error:
             reason = error.strerror or type(error).__name__
-            problems.append(Problem(str(path), 1, 1, "docs.unreadable", f"cannot read: {reason}"))
+            problems.append(DOCS_UNREADABLE.at(str(path), 1, 1, f"cannot read: {reason}"))
             continue
-        text, problem = read_text(data, str(path), "docs.unreadable")
+        text, problem = read_text(data, str(path), DOCS_UNREADABLE)
         if problem is not None:
             problems.append(problem)
         problems.extend(check_page(str(path), text, references))

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from bibtexparser import model as bib
 
 from needling_facts.diagnostics import Problem
-from needling_facts.sources.bibtex.read import parse_split, split_bibliography
+from needling_facts.sources.bibtex.read import (
+    BIB_DUPLICATE_FIELD,
+    BIB_DUPLICATE_KEY,
+    BIB_NOT_UTF8,
+    BIB_PARSE_ERROR,
+    BIB_UNPARSED_TEXT,
+    parse_split,
+    split_bibliography,
+)
 from needling_facts.sources.bibtex.scan import closing
 
 __all__ = [
@@ -49,13 +57,14 @@ FIELD_ORDER = (
 _RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
 
 BLOCKING_CODES = frozenset(
-    {
-        "bib.not-utf8",
-        "bib.parse-error",
-        "bib.duplicate-key",
-        "bib.duplicate-field",
-        "bib.unparsed-text",
-    }
+    info.code
+    for info in (
+        BIB_NOT_UTF8,
+        BIB_PARSE_ERROR,
+        BIB_DUPLICATE_KEY,
+        BIB_DUPLICATE_FIELD,
+        BIB_UNPARSED_TEXT,
+    )
 )
 """Problems that make a file unsafe to rewrite: the parser may have misread part of it."""
 
