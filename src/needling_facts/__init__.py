@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from needling_facts.evidence.vocabulary import Verdict as Verdict
     from needling_facts.library import Library as Library
     from needling_facts.library import UnknownClaimError as UnknownClaimError
+    from needling_facts.library import UnknownIdError as UnknownIdError
     from needling_facts.library import UnknownReferenceError as UnknownReferenceError
     from needling_facts.loading import load as load
     from needling_facts.sources.citation_syntax import Citation as Citation
@@ -97,7 +98,7 @@ if TYPE_CHECKING:
 
 _PUBLIC: dict[str, tuple[str, ...]] = {
     "loading": ("load",),
-    "library": ("Library", "UnknownClaimError", "UnknownReferenceError"),
+    "library": ("Library", "UnknownClaimError", "UnknownIdError", "UnknownReferenceError"),
     "diagnostics": ("CODES", "CodeInfo", "Problem", "Severity"),
     "sources.citation_syntax": (
         "Citation",

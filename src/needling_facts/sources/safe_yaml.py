@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from needling_facts.errors import NeedlingFactsError
+
 __all__ = ["MAX_DEPTH", "MAX_SIZE", "YamlRefusedError", "compose", "load"]
 
 MAX_SIZE = 256 * 1024
@@ -28,7 +30,7 @@ MAX_DEPTH = 20
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class YamlRefusedError(Exception):
+class YamlRefusedError(NeedlingFactsError):
     """YAML that is refused, with where (0-based line and column) and a diagnostic code."""
 
     def __init__(self, line: int, col: int, code: str, message: str) -> None:
