@@ -17,7 +17,8 @@ walks the imports to keep it so)::
                   records (frozen metadata)
     checks/       problems from what was read: claims, evidence, records (and matching)
     library, loading   the Library (frozen, indexed) and load()
-    export/       csl_json, jsonld, formats (JSON and its schema)
+    export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
+                  registry of formats that the CLI and the docs read
     render/       pure renderers: citations, csl, pages, sof, forest, rob, evidence_map,
                   sanitize (the allow-list every page passes)
     site/         the handbook as data: handbook (pages, nav, back-links), urls

@@ -9,6 +9,7 @@ import functools
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -28,7 +29,7 @@ from needling_facts.errors import NeedlingFactsError, UnreadableFileError, Usage
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.vocabulary import Outcome, Verdict
-from needling_facts.export.formats import export_csl_json, export_json, export_jsonld, export_schema
+from needling_facts.export.registry import FORMATS
 from needling_facts.library import Library, UnknownClaimError
 from needling_facts.loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
 from needling_facts.sources.safe_read import check_readable, read_regular_file
@@ -90,6 +91,19 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _formats_epilog() -> str:
+    """``export --help``: each format with what it holds, wrapped for a terminal."""
+    width = max(len(name) for name in FORMATS)
+    indent = " " * (width + 4)
+    lines = [
+        textwrap.fill(
+            fmt.description, 88, initial_indent=f"  {name:<{width}}  ", subsequent_indent=indent
+        )
+        for name, fmt in FORMATS.items()
+    ]
+    return "formats:\n" + "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="needling-facts",
@@ -141,10 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print the claim as JSON")
 
     export = commands.add_parser(
-        "export", help="write the library as JSON, a schema, CSL or JSON-LD"
+        "export",
+        help="write the library as data: " + ", ".join(FORMATS),
+        epilog=_formats_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_source_options(export)
-    export.add_argument("--format", required=True, choices=sorted(EXPORTERS))
+    export.add_argument("--format", required=True, choices=list(FORMATS))
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
     fmt = commands.add_parser("fmt", help="rewrite BibTeX files in one canonical, lossless layout")
@@ -220,7 +237,7 @@ def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             print(problem, file=sys.stderr)
         print(f"{PROG}: error: not exporting a library with errors", file=sys.stderr)
         return 1
-    text = EXPORTERS[args.format](library)
+    text = FORMATS[args.format].write(library)
     if output is not None:
         write_text(output, text)
     else:
@@ -343,12 +360,6 @@ def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
 
 
 EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim, "verify": run_verify}
-EXPORTERS = {
-    "json": export_json,
-    "schema": lambda _library: export_schema(),
-    "csl-json": export_csl_json,
-    "jsonld": export_jsonld,
-}
 
 
 def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
