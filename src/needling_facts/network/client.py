@@ -141,7 +141,9 @@ class Services:
         except httpx.ConnectError as error:
             host = httpx.URL(url).host
             if not self.reached:
-                raise OfflineError("offline", f"cannot reach {host} ({error})") from None
+                raise OfflineError(
+                    "offline", f"no network: cannot reach {host} ({error})"
+                ) from None
             raise FetchError("connection", f"cannot reach {host} ({error})") from None
         except httpx.TransportError as error:
             raise FetchError("connection", f"{type(error).__name__}: {error}") from None
