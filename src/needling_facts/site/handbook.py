@@ -28,6 +28,7 @@ from needling_facts.render import (
     overview_table,
 )
 from needling_facts.render.csl import FormattedReference
+from needling_facts.render.export_formats import export_formats_table
 from needling_facts.render.stylesheet import STYLESHEET
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
 from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
@@ -119,6 +120,7 @@ MARKERS = {
     "overview": "<!-- needling-facts:overview -->",
     "evidence-map": "<!-- needling-facts:evidence-map -->",
     "diagnostics": "<!-- needling-facts:diagnostics -->",
+    "export-formats": "<!-- needling-facts:export-formats -->",
 }
 
 
@@ -130,9 +132,10 @@ def directory_url(page: str, target: str) -> str:
 def expand_markers(
     library: Library, page: str, markdown: str, url_of: Callable[[str], str] | None = None
 ) -> str:
-    """Replace the hand-written pages' markers with the overview table, evidence map or
-    diagnostics table. ``url_of`` gives a page's URL relative to ``page`` (the map is SVG, so
-    its links are URLs, not ``.md`` links); by default directory URLs are assumed."""
+    """Replace the hand-written pages' markers with the overview table, evidence map,
+    diagnostics table or export formats table. ``url_of`` gives a page's URL relative to
+    ``page`` (the map is SVG, so its links are URLs, not ``.md`` links); by default directory
+    URLs are assumed."""
     if "<!-- needling-facts:" not in markdown:
         return markdown
     if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
@@ -142,6 +145,8 @@ def expand_markers(
         url = url_of or (lambda target: directory_url(page, target))
         svg = evidence_map_svg(library, lambda claim_id: url(claim_path(claim_id)))
         markdown = markdown.replace(MARKERS["evidence-map"], f'\n<div class="nf-map">{svg}</div>\n')
+    if MARKERS["export-formats"] in markdown:
+        markdown = markdown.replace(MARKERS["export-formats"], export_formats_table())
     return markdown.replace(MARKERS["diagnostics"], diagnostics_table())
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from needling_facts.diagnostics import CodeInfo, Severity, declare_code
+from needling_facts.errors import NeedlingFactsError
 
 __all__ = ["MAX_DEPTH", "MAX_SIZE", "YamlRefusedError", "compose", "load"]
 
@@ -66,7 +67,7 @@ MAX_DEPTH = 20
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class YamlRefusedError(Exception):
+class YamlRefusedError(NeedlingFactsError):
     """YAML that is refused, with where (0-based line and column) and a diagnostic code."""
 
     def __init__(self, line: int, col: int, code: CodeInfo, message: str) -> None:

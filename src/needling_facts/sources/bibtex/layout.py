@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bibtexparser import model as bib
 
 from needling_facts.diagnostics import Problem
+from needling_facts.errors import RefusedError
 from needling_facts.sources.bibtex.read import (
     BIB_DUPLICATE_FIELD,
     BIB_DUPLICATE_KEY,
@@ -69,12 +70,12 @@ BLOCKING_CODES = frozenset(
 """Problems that make a file unsafe to rewrite: the parser may have misread part of it."""
 
 
-class FormatRefusedError(Exception):
-    """The file has problems that a rewrite could turn into lost text."""
+class FormatRefusedError(RefusedError):
+    """The file has problems that a rewrite could turn into lost text (its ``problems``)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("not rewritten: part of it may be misread", [str(p) for p in problems])
 
 
 @dataclass(slots=True)
