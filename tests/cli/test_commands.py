@@ -158,6 +158,14 @@ def test_show_prints_the_grade_computation_totals_and_effects() -> None:
     assert "GRADE:      start high, -1 risk of bias (serious), -1 imprecision (serious)" in out
     assert "studies:    2 studies, 325 participants" in out
     assert "effect: odds ratio 2.5 (95% CI 1.1 to 5.7) (improvement by one grade or more)" in out
+    # each study: its key and locator, then the fields Evidence declares for display, in order
+    trial = out.split("  - [Trial2020, Table 2]\n", 1)[1].splitlines()[:4]
+    assert trial == [
+        "    Design:       split-face RCT",
+        "    Participants: 40",
+        "    Finding:      Scar grade fell by 1.2 points more on the needled side (95% CI 0.5 to 1.9).",
+        "    Stance:       supports",
+    ]
 
 
 def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:

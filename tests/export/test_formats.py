@@ -189,3 +189,29 @@ def test_jsonld_rating_follows_the_verdict(
     claim = next(iter(bundled.claims.values())).model_copy(update={"verdict": verdict})
     rating = claim_jsonld(claim, bundled.references)["reviewRating"]
     assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (value, 4, 1)
+
+
+def _exported_fields() -> list[str]:
+    """``Model.field`` of every property the export's schema declares."""
+    schema = json.loads(export("schema"))
+    top = [f"LibraryExport.{name}" for name in schema["properties"]]
+    nested = [
+        f"{model}.{name}"
+        for model, definition in schema["$defs"].items()
+        for name in definition.get("properties", {})
+    ]
+    return sorted(top + nested)
+
+
+def test_the_exported_fields_are_those_recorded_for_the_schema_version() -> None:
+    # A field added to (or removed from) the export is a new schema version: bump
+    # SCHEMA_VERSION in export/formats.py under its policy, then record the new list.
+    recorded = FIXTURES / "export-fields" / f"{formats.SCHEMA_VERSION}.txt"
+    assert recorded.is_file(), f"no field list recorded for schema {formats.SCHEMA_VERSION}"
+    fields = _exported_fields()
+    expected = recorded.read_text(encoding="utf-8").split()
+    assert fields == expected, (
+        f"the exported fields changed (added {sorted(set(fields) - set(expected))}, removed "
+        f"{sorted(set(expected) - set(fields))}): bump SCHEMA_VERSION and write the new list "
+        f"to {recorded.parent}/<version>.txt"
+    )

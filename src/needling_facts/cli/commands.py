@@ -35,6 +35,7 @@ from needling_facts.errors import (
     UsageError,
 )
 from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.fields import export_exclude, shown_values
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.vocabulary import Outcome, Verdict
 from needling_facts.export.registry import FORMATS
@@ -470,7 +471,7 @@ def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _claim_json(claim: Claim) -> dict[str, object]:
-    return claim.model_dump(mode="json", exclude={"source"})
+    return claim.model_dump(mode="json", exclude=export_exclude(type(claim)))
 
 
 def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -515,13 +516,16 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             if claim.article_wording
             else "article:    (not a claim of the source article)"
         ),
-        "",
-        "evidence:",
     ]
+    details = shown_values(claim)
+    if details:
+        lines += ["", *_aligned(details, "")]
+    lines += ["", "evidence:"]
     for item in claim.evidence:
-        n = f", n={item.participants}" if item.participants else ""
-        lines.append(f"  - [{item.ref}] {item.design.label}{n}, {item.stance.value}")
-        lines.append(f"    {item.finding}")
+        # The study heads its item; the other fields declared for display follow, in order.
+        where = f", {item.locator}" if item.locator else ""
+        lines.append(f"  - [{item.ref}{where}]")
+        lines += _aligned(shown_values(item, skip={"ref"}), "    ")
         lines += [f"    effect: {effect.describe()} ({effect.outcome})" for effect in item.effects]
     if references:
         lines += ["", "references:"]
@@ -537,3 +541,9 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             lines.append(f"  [{ref.key}] {ref.title} {ref.journal} {ref.year}. {ids}".rstrip())
     print("\n".join(lines), file=out)
     return 0
+
+
+def _aligned(rows: list[tuple[str, str]], indent: str) -> list[str]:
+    """``label: text`` lines, the texts in one column."""
+    width = max((len(label) for label, _ in rows), default=0) + 2
+    return [f"{indent}{label + ':':<{width}}{text}" for label, text in rows]

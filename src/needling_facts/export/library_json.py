@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from needling_facts._version import DATA_VERSION, __version__
 from needling_facts.evidence.claim import Claim, GeneralClaim, ScarClaim
+from needling_facts.evidence.fields import export_exclude
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.totals import EvidenceTotals
@@ -74,7 +75,8 @@ class LibraryExport(BaseModel):
 
 
 def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
-    data = claim.model_dump(exclude={"source"})
+    # What is exported is what the model declares for export (`Spec.exported`), at any depth.
+    data = claim.model_dump(exclude=export_exclude(type(claim)))
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
     data["evidence_totals"] = claim.totals
     if claim.grade is not None:

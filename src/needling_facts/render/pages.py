@@ -6,10 +6,10 @@ Pure functions of the library: no MkDocs here. Links between generated pages are
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from needling_facts.evidence.claim import Claim, ScarClaim
+from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.vocabulary import Outcome
 from needling_facts.export.jsonld import claim_jsonld, script_tag
@@ -20,11 +20,10 @@ from needling_facts.render.evidence_sections import (  # issue 9
     claim_detail_sections,
     claim_summary_section,
 )
-from needling_facts.render.labels import study_label
+from needling_facts.render.evidence_table import evidence_table
 from needling_facts.render.markup import badge, cell, esc, reference_links
 from needling_facts.render.retraction import claim_retraction_notice, reference_notices
 from needling_facts.render.rob import reference_risk_of_bias  # issue 9
-from needling_facts.sources.citation_syntax import parse_key
 
 __all__ = [
     "bibliography_page",
@@ -44,17 +43,6 @@ def claim_path(claim_id: str) -> str:
 
 def outcome_path(outcome: Outcome) -> str:
     return f"outcomes/{outcome.value}.md"
-
-
-def citation(key: str, locator: str | None = None) -> str:
-    """``[@key, locator]`` in pandoc syntax, with the locator escaped so that any text (a ``;``,
-    brackets, an ``@``) stays part of it, and a key outside the simple syntax braced."""
-    shown = key if parse_key(key, 0, len(key)) == (key, len(key)) else "{" + key + "}"
-    text = ""
-    if locator:
-        words = " ".join(locator.split())
-        text = ", " + re.sub(r"([\\\[\];@`])", r"\\\1", words)
-    return f"[@{shown}{text}]"
 
 
 def _studies(claim: Claim) -> int:
@@ -77,32 +65,8 @@ def overview_table(library: Library, prefix: str = "") -> str:
 
 
 def _range_rows(claim: Claim) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    for label, value in (
-        ("Population", claim.population),
-        ("Intervention", claim.intervention),
-        ("Comparator", claim.comparator),
-    ):
-        if value:
-            rows.append((label, esc(value)))
-    if isinstance(claim, ScarClaim):
-        rows.append(("Scar types", ", ".join(esc(t.value) for t in claim.scar_types)))
-    if claim.skin_types:
-        rows.append(("Fitzpatrick skin types", ", ".join(t.value for t in claim.skin_types)))
-    protocol = claim.protocol
-    for label, number, unit in (
-        ("Sessions", protocol.sessions, ""),
-        ("Interval", protocol.interval_weeks, " weeks"),
-        ("Needle depth", protocol.needle_depth_mm, " mm"),
-    ):
-        if number is not None:
-            rows.append((label, f"{number}{unit}"))
-    return rows
-
-
-def _short(reference: Reference | None, key: str) -> str:
-    """``Alam 2014`` for a table cell; the key itself when the reference is unknown."""
-    return cell(study_label(reference, key))
+    """Every field the claim declares for display, with a value (population, protocol...)."""
+    return [(label, cell(text)) for label, text in shown_values(claim)]
 
 
 def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
@@ -163,18 +127,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     ]
     if claim.evidence:
         # In a <div> so the stylesheet can stack the rows on a phone (no sideways scrolling).
-        lines += ['<div class="nf-evidence" markdown>', ""]
-        lines += ["| Study | Design | n | What it found | Stance |", "|---|---|---:|---|---|"]
-        for item in claim.evidence:
-            study = _short(references.get(item.ref), item.ref)
-            lines.append(
-                f"| {study} {citation(item.ref, item.locator)} "
-                f"| {cell(item.design.label)} "
-                f"| {item.participants or '&ndash;'} | {cell(item.finding)} "
-                f'| <span class="nf-stance nf-stance-{item.stance.value}">'
-                f"{item.stance.value}</span> |"
-            )
-        lines += ["", "</div>"]
+        lines += ['<div class="nf-evidence">', "", evidence_table(claim, references), "", "</div>"]
     else:
         lines.append("No clinical study was found for this claim.")
     lines += claim_detail_sections(claim, references)  # issue 9: forest plot, risk of bias

@@ -40,10 +40,7 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
   .nf-evidence tr { border-top: 1px solid var(--md-default-fg-color--lightest, #ddd);
     padding: .4em 0; }
   .md-typeset .nf-evidence td { border: 0; padding: .15em .6em; }
-  .nf-evidence td:nth-child(2)::before { content: "Design: "; font-weight: 600; }
-  .nf-evidence td:nth-child(3)::before { content: "Participants: "; font-weight: 600; }
-  .nf-evidence td:nth-child(4)::before { content: "Finding: "; font-weight: 600; }
-  .nf-evidence td:nth-child(5)::before { content: "Stance: "; font-weight: 600; }
+  .nf-evidence td::before { content: attr(data-label) ": "; font-weight: 600; }
   .md-typeset .nf-evidence .md-typeset__table, .md-typeset .nf-evidence .md-typeset__scrollwrap {
     display: block; overflow: visible; margin: 0; }
 }
