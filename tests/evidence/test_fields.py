@@ -23,7 +23,7 @@ from needling_facts.evidence.fields import (
 from needling_facts.evidence.grade import DomainRating, GradeProfile, Upgrade
 from needling_facts.evidence.item import Evidence
 from needling_facts.evidence.risk_of_bias import DomainJudgement, RiskOfBias
-from needling_facts.export.formats import export_schema
+from needling_facts.export.json_schema import export_schema
 from needling_facts.loading import load_from
 from tests.conftest import FIXTURES
 

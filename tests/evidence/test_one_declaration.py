@@ -38,7 +38,8 @@ from pathlib import Path
 import needling_facts
 from needling_facts.cli.commands import main
 from needling_facts.edit.new_claim import new_claim_text
-from needling_facts.export.formats import export_json, export_schema
+from needling_facts.export.json_schema import export_schema
+from needling_facts.export.library_json import export_json
 from needling_facts.loading import load_from
 from needling_facts.render.pages import claim_page
 
