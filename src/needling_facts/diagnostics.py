@@ -152,6 +152,18 @@ CODES: dict[str, CodeInfo] = _codes(
         "an entry without records/<Key>.json",
     ),
     CodeInfo(
+        "ref.record-without-entry",
+        E,
+        "A frozen record names a key that the bibliography does not have.",
+        "records/Ghost2020.json with no @article{Ghost2020, ...}",
+    ),
+    CodeInfo(
+        "ref.records-not-found",
+        E,
+        "The records folder named with --records (or records_dir) does not exist.",
+        "--records missing-folder/",
+    ),
+    CodeInfo(
         "ref.title-mismatch",
         E,
         "The title differs from a record's title (compared without case, punctuation, accents, "

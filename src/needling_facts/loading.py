@@ -98,6 +98,11 @@ def load_from(
     claim_files, folder_problems = read_claim_folder(claims_dir)
     records = read_records(records_dir or records_dir_for(claims_dir))
     problems = [*parsed.problems, *folder_problems, *records.problems]
+    if records_dir is not None and not records.present:
+        # Named and missing: comparing nothing would pass every reference silently.
+        problems.append(
+            Problem(str(records_dir), 1, 1, "ref.records-not-found", "no such records folder")
+        )
     for file in claim_files:
         problems.extend(file.problems)
     checked = check_library(parsed.references, claim_files)
@@ -106,7 +111,9 @@ def load_from(
         checked = [p for p in checked if p.code != "claim.unknown-citation"]
     problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
-    claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
+    # A file whose name is not a valid id is checked (every problem reported) but not kept:
+    # its claim carries a stand-in id, so nothing could link to it.
+    claims = {f.claim_id: f.claim for f in claim_files if f.claim and f.claim.id == f.claim_id}
     return Library(
         claims=claims,
         references=enrich_references(parsed.references, records),

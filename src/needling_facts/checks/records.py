@@ -36,6 +36,19 @@ def check_records(references: Mapping[str, Reference], records: RecordSet) -> li
             Problem(reference.source.path, reference.source.line, 1, code, message)
             for code, message in found
         ]
+    # A record waiting for a key the bibliography does not have yet (a planted retraction,
+    # say) would take effect silently the day that key is added.
+    for key in sorted(set(records.records) - set(references)):
+        problems.append(
+            Problem(
+                records.paths[key],
+                1,
+                1,
+                "ref.record-without-entry",
+                f"frozen record for {key!r}, which references.bib does not have; "
+                "add the entry or remove the record",
+            )
+        )
     return problems
 
 

@@ -268,10 +268,7 @@ def _validate(data: dict[Any, Any], body: str, out: ClaimFile) -> None:
         source={"path": out.path, "line": 1},
     )
     try:
-        claim = _adapter().validate_python(data)
-        # A claim is known by its file name: with no valid id it cannot be linked, listed or
-        # exported, so it is checked (every problem reported) but not kept.
-        out.claim = claim if _ID.match(out.claim_id) else None
+        out.claim = _adapter().validate_python(data)
     except ValidationError as error:
         details = error.errors()
         for detail in details:

@@ -20,7 +20,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from needling_facts.diagnostics import Problem
+from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Update, UpdateType
+from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.text import read_text
 
 __all__ = [
@@ -157,14 +159,21 @@ def read_records(folder: Path) -> RecordSet:
 
 
 def _line_of_key(path: Path) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = read_regular_file(path, MAX_RECORD_SIZE).decode("utf-8", "replace")
+    except UnreadableFileError:
+        return 1
+    for number, line in enumerate(text.splitlines(), 1):
         if '"key"' in line:
             return number
     return 1
 
 
 def _read_cached(path: Path) -> FrozenRecord | Problem:
-    data = path.read_bytes()
+    try:
+        data = read_regular_file(path, MAX_RECORD_SIZE)
+    except UnreadableFileError as error:
+        return Problem(str(path), 1, 1, "ref.invalid-record", error.reason)
     cache_key = (str(path), hashlib.sha256(data).hexdigest())
     with _cache_lock:
         cached = _cache.get(cache_key)
@@ -183,9 +192,15 @@ def _parse(data: bytes, display: str) -> FrozenRecord | Problem:
     if problem is not None:
         return problem
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as error:
         return Problem(display, error.lineno, error.colno, "ref.invalid-record", error.msg)
+    except _DuplicateKeyError as error:
+        return Problem(display, _line_of(text, (error.key,)), 1, "ref.invalid-record", str(error))
+    except RecursionError:
+        return Problem(display, 1, 1, "ref.invalid-record", "nested too deeply to be a record")
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        return Problem(display, 1, 1, "ref.invalid-record", f"not a record: {error}")
     try:
         return FrozenRecord.model_validate(raw)
     except ValidationError as error:
@@ -198,6 +213,26 @@ def _parse(data: bytes, display: str) -> FrozenRecord | Problem:
             "ref.invalid-record",
             f"{where}: {first['msg']}" + _more(error),
         )
+
+
+MAX_RECORD_SIZE = 1 << 20
+"""1 MiB: the largest real record is a few kilobytes."""
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"key {key!r} appears twice in one object; which one was seen?")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # json.loads keeps the last of two equal keys silently; a record must say one thing.
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
 
 
 def _more(error: ValidationError) -> str:
