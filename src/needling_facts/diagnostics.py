@@ -417,6 +417,13 @@ CODES: dict[str, CodeInfo] = _codes(
         "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",
         "docs/index.md saved as Latin-1",
     ),
+    CodeInfo(
+        "docs.link-outside",
+        E,
+        "A symbolic link in the docs folder points outside it: it is never read or copied "
+        "(a pull request could otherwise publish a private file).",
+        "docs/notes.md -> /home/me/.ssh/id_rsa",
+    ),
 )
 
 

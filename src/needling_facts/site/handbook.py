@@ -192,19 +192,11 @@ def check_page(path: str, markdown: str, references: Mapping[str, Reference]) ->
 
 
 def check_docs(docs_dir: Path, references: Mapping[str, Reference]) -> list[Problem]:
-    """`check_page` for every ``.md`` file under ``docs_dir``."""
-    problems: list[Problem] = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        if not path.is_file():
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            problems.append(Problem(str(path), 1, 1, "docs.unreadable", f"cannot read: {reason}"))
-            continue
-        text, problem = read_text(data, str(path), "docs.unreadable")
-        if problem is not None:
-            problems.append(problem)
-        problems.extend(check_page(str(path), text, references))
+    """`check_page` for every ``.md`` file under ``docs_dir``, and its links that leave it."""
+    from needling_facts.site.files import read_docs
+
+    docs = read_docs(docs_dir)
+    problems = list(docs.problems)
+    for relative, text in docs.pages.items():
+        problems.extend(check_page(str(docs_dir / relative), text, references))
     return problems
