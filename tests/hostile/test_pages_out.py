@@ -122,4 +122,4 @@ def test_a_full_disk_is_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "No space left on device" in err[0]
-    assert not [p for p in (tmp_path / "out").rglob("*.tmp")]
+    assert not list((tmp_path / "out").rglob("*.tmp"))
