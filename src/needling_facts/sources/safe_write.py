@@ -110,9 +110,12 @@ def _new_file_mode() -> int:
 def write_text(path: Path, text: str) -> None:
     """Replace ``path``'s real target with ``text`` (UTF-8, line endings as given), atomically."""
     target, info = check_target(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise UnsafeWriteError(str(path), f"cannot write: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
@@ -130,6 +133,10 @@ def write_text(path: Path, text: str) -> None:
                         ) from None
             os.fsync(stream.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        # A full disk or a read-only mount: the target is untouched; say so in one line.
+        Path(temporary).unlink(missing_ok=True)
+        raise UnsafeWriteError(str(path), f"cannot write: {error.strerror}; unchanged") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
