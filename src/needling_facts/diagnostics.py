@@ -310,6 +310,20 @@ CODES: dict[str, CodeInfo] = _codes(
         "ref: Nobody2020",
     ),
     CodeInfo(
+        "claim.control-character",
+        E,
+        "A field holds a control character or a bidirectional override (text that displays "
+        "in another order than it reads).",
+        'finding: "safe\u202e"',
+    ),
+    CodeInfo(
+        "claim.line-break",
+        E,
+        "A one-line field (title, locator, an effect's comparison or outcome...) holds a line "
+        "break, which would end the heading, table cell or front matter it is printed in.",
+        "title: |\n  Needling\n  # injected heading",
+    ),
+    CodeInfo(
         "claim.citation-not-in-evidence",
         W,
         "The prose cites a reference that is not listed among the claim's evidence items.",
