@@ -378,6 +378,31 @@ CODES: dict[str, CodeInfo] = _codes(
         "includes: [Nobody2020]",
     ),
     CodeInfo(
+        "evidence.include-cycle",
+        E,
+        "Reviews include each other (directly or through others), so each would stand for the "
+        "other and both would vanish from the totals.",
+        "A2020 includes: [B2021] and B2021 includes: [A2020]",
+    ),
+    CodeInfo(
+        "evidence.rob-incomplete",
+        E,
+        "A RoB 2 or ROBINS-I judgement leaves a domain out (judge it, or write no-information).",
+        "tool: rob2 with 2 of its 5 domains",
+    ),
+    CodeInfo(
+        "evidence.rob-overall-too-low",
+        E,
+        "The overall risk-of-bias judgement is less severe than the worst domain's.",
+        "a domain judged high, overall: low",
+    ),
+    CodeInfo(
+        "claim.upgrade-on-high-start",
+        E,
+        "A GRADE profile that starts high is rated up; GRADE rates up observational evidence.",
+        "starting_level: high with large_effect",
+    ),
+    CodeInfo(
         "evidence.includes-not-review",
         E,
         "`includes` is set on an item that is not a meta-analysis or systematic review.",

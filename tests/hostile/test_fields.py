@@ -49,7 +49,7 @@ def test_a_breaking_character_is_reported_at_its_field(
     found = [p for p in _problems(tmp_path, old, new) if p[0] in MINE]
     claim = tmp_path / "claims" / "collagen.md"
     assert [(p[0], p[1]) for p in found] == [
-        (code, line_containing(claim, new.split(":")[0] + ":"))
+        (code, line_containing(claim, new.split(":", maxsplit=1)[0] + ":"))
     ]
 
 

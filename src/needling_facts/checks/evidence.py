@@ -10,8 +10,10 @@ from collections.abc import Iterable
 
 from needling_facts.diagnostics import Problem
 from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import UPGRADE_DOMAINS
 from needling_facts.evidence.hedging import required_hedges, wording_too_strong
 from needling_facts.evidence.item import Evidence
+from needling_facts.evidence.risk_of_bias import DOMAINS_OF, BiasLevel
 from needling_facts.evidence.vocabulary import (
     HIGH_START_DESIGNS,
     REVIEW_DESIGNS,
@@ -61,6 +63,18 @@ def grade_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
                     "claim.certainty-mismatch",
                     f"stated certainty {claim.certainty.label}, profile computes "
                     f"{result.certainty.label}: {result.explanation}",
+                )
+            )
+        upgrades = [n for n in UPGRADE_DOMAINS if getattr(claim.grade, n) is not None]
+        if claim.grade.starting_level.value == "high" and upgrades:
+            problems.append(
+                Problem(
+                    file.path,
+                    file.line_of("grade", upgrades[0]),
+                    1,
+                    "claim.upgrade-on-high-start",
+                    f"{upgrades[0]} rates up a body of evidence that starts high; GRADE rates "
+                    "up observational evidence only",
                 )
             )
         designs = {item.design for item in claim.evidence if item.stance in _WEIGHED}
@@ -138,7 +152,85 @@ def evidence_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
                         f"{item.ref} includes {key!r}, but {why}",
                     )
                 )
+    problems.extend(_include_cycles(file, claim))
+    problems.extend(_risk_of_bias_problems(file, claim))
     problems.extend(_overlaps(file, claim))
+    return problems
+
+
+def _include_cycles(file: ClaimFile, claim: Claim) -> list[Problem]:
+    # Two reviews that include each other would each stand for the other: both would vanish
+    # from the totals.
+    graph: dict[str, set[str]] = {}
+    for item in claim.evidence:
+        graph.setdefault(item.ref, set()).update(item.includes)
+    problems: list[Problem] = []
+    for index, item in enumerate(claim.evidence):
+        seen: set[str] = set()
+        frontier = set(item.includes)
+        while frontier:
+            key = frontier.pop()
+            if key == item.ref:
+                problems.append(
+                    Problem(
+                        file.path,
+                        file.line_of("evidence", index, "includes"),
+                        1,
+                        "evidence.include-cycle",
+                        f"{item.ref} includes a study that (through includes) includes "
+                        f"{item.ref} again; a review cannot contain itself",
+                    )
+                )
+                break
+            if key not in seen:
+                seen.add(key)
+                frontier |= graph.get(key, set())
+    return problems
+
+
+_SEVERITY = {BiasLevel.LOW: 0, BiasLevel.SOME_CONCERNS: 1, BiasLevel.UNCLEAR: 1, BiasLevel.HIGH: 2}
+
+
+def _risk_of_bias_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
+    """RoB 2 and ROBINS-I judge every domain, and the overall judgement is at least as
+    severe as the worst domain (both tools' own rule)."""
+    problems: list[Problem] = []
+    for index, item in enumerate(claim.evidence):
+        rob = item.risk_of_bias
+        if rob is None or rob.tool not in DOMAINS_OF:
+            continue
+        where = file.line_of("evidence", index, "risk_of_bias")
+        missing = [d for d in DOMAINS_OF[rob.tool] if d not in {j.domain for j in rob.domains}]
+        if missing:
+            problems.append(
+                Problem(
+                    file.path,
+                    where,
+                    1,
+                    "evidence.rob-incomplete",
+                    f"{item.ref}: {rob.tool.label} judges every domain; missing: "
+                    + ", ".join(missing)
+                    + " (use no-information where the source does not say)",
+                )
+            )
+        worst = max(
+            rob.domains, key=lambda d: _SEVERITY[rob.domain_level(d.judgement)], default=None
+        )
+        if (
+            worst is not None
+            and _SEVERITY[rob.domain_level(worst.judgement)] > _SEVERITY[rob.level()]
+        ):
+            problems.append(
+                Problem(
+                    file.path,
+                    where,
+                    1,
+                    "evidence.rob-overall-too-low",
+                    f"{item.ref}: overall {rob.overall_label()!r} is less severe than the domain "
+                    f"{worst.domain!r} ({worst.judgement.value}); the overall judgement is at "
+                    "least the worst domain's",
+                )
+            )
     return problems
 
 
