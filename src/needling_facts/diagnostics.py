@@ -405,6 +405,88 @@ CODES: dict[str, CodeInfo] = _codes(
         "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",
         "docs/index.md saved as Latin-1",
     ),
+    # Living evidence: search files (data/searches/<claim-id>.yaml), checked by checks.searches.
+    CodeInfo(
+        "search.unreadable",
+        E,
+        "A search file cannot be read as a file (a folder, FIFO, broken link, over 256 KiB) or "
+        "is not UTF-8.",
+        "searches/acne-scars.yaml saved as Latin-1",
+    ),
+    CodeInfo(
+        "search.invalid-yaml",
+        E,
+        "A search file is not valid YAML, is empty or is not a mapping (anchors, aliases and "
+        "duplicate keys are refused as in claim files).",
+        "searches: [unclosed",
+    ),
+    CodeInfo(
+        "search.invalid-value",
+        E,
+        "A field of a search file is missing, unknown, of the wrong type or not an allowed "
+        "value (a candidate id is pmid:, doi:, registry:, bib: or desc:).",
+        "screening: [{id: 12345, decision: included}]",
+    ),
+    CodeInfo(
+        "search.unknown-decision",
+        E,
+        "A screening decision is not included, excluded or pending.",
+        "decision: maybe",
+    ),
+    CodeInfo(
+        "search.excluded-without-reason",
+        E,
+        "An excluded candidate gives no reason from the fixed list (wrong-population, "
+        "wrong-intervention, wrong-comparison, wrong-design, no-usable-outcome, not-a-study, "
+        "duplicate, record-not-confirmed).",
+        "{id: pmid:123, decision: excluded}",
+    ),
+    CodeInfo(
+        "search.duplicate-candidate",
+        E,
+        "The same study is in one screening log twice (the same id, the same bib key, or a "
+        "PMID or DOI that the bibliography gives for another entry's key).",
+        "two entries with id: pmid:31985622",
+    ),
+    CodeInfo(
+        "search.included-not-cited",
+        E,
+        "A candidate marked included is not cited by any evidence item of the claim.",
+        "{id: bib:Nobody2020, decision: included} with no evidence item citing Nobody2020",
+    ),
+    CodeInfo(
+        "search.cited-not-included",
+        E,
+        "An evidence item cites a reference that the claim's screening log does not mark "
+        "included (absent from the log, or excluded or pending there).",
+        "ref: Alam2014 in the claim, no screening entry for Alam2014",
+    ),
+    CodeInfo(
+        "search.unknown-reference",
+        E,
+        "A screening entry's `ref` (or `bib:` id) names no entry of the bibliography.",
+        "ref: Nobody2020",
+    ),
+    CodeInfo(
+        "search.id-mismatch",
+        E,
+        "A screening entry's PMID or DOI differs from the one the bibliography gives for its "
+        "`ref`.",
+        "{id: pmid:1, ref: Alster2020a} where the bib says pmid = {31985622}",
+    ),
+    CodeInfo(
+        "search.unknown-claim",
+        E,
+        "A search file is named after no claim of the claims folder.",
+        "searches/acne.yaml without claims/acne.md",
+    ),
+    CodeInfo(
+        "search.missing-file",
+        W,
+        "A claim has no search file in the searches folder beside the claims (only checked "
+        "when that folder exists).",
+        "claims/acne-scars.md without searches/acne-scars.yaml",
+    ),
 )
 
 

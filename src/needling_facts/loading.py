@@ -12,6 +12,7 @@ from pathlib import Path
 
 from needling_facts.checks.claims import check_library
 from needling_facts.checks.records import check_records, enrich_references
+from needling_facts.checks.searches import check_searches
 from needling_facts.diagnostics import Problem
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Reference
@@ -29,6 +30,7 @@ from needling_facts.sources.claim_files import (
 )
 from needling_facts.sources.records import read_records, records_dir_for
 from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.searches import read_searches, searches_dir_for
 from needling_facts.sources.text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
@@ -106,10 +108,13 @@ def load_from(
         checked = [p for p in checked if p.code != "claim.unknown-citation"]
     problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
+    searches = read_searches(searches_dir_for(claims_dir))  # living evidence: beside claims/
+    problems += [*searches.problems, *check_searches(searches, claim_files, parsed.references)]
     claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
     return Library(
         claims=claims,
         references=enrich_references(parsed.references, records),
+        searches={k: v for k, v in searches.records.items() if k in claims},
         problems=tuple(problems),
         bib_path=str(bib),
         claims_dir=str(claims_dir),
