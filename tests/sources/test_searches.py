@@ -218,3 +218,19 @@ def test_the_canonical_text_leaves_out_what_is_not_there() -> None:
         "  - id: bib:Key2020",
         "    decision: included",
     ]
+
+
+def test_a_value_used_twice_is_written_out_twice_not_aliased() -> None:
+    day = dt.date(2026, 12, 1)
+    record = SearchRecord(
+        claim="x",
+        searches=SavedSearches(pubmed="acne[tiab]"),
+        last_searched=day,
+        screening=(Candidate(id="pmid:1", decision=Decision.PENDING, found=day),),
+    )
+    text = search_file_text(record)
+    assert "&" not in text
+    assert "*" not in text
+    again = parse_search_file(text, "x.yaml", "x").record
+    assert again is not None
+    assert again.model_dump(exclude={"source"}) == record.model_dump(exclude={"source"})

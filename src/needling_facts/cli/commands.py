@@ -17,8 +17,10 @@ from needling_facts._version import __version__
 from needling_facts.cli.network import (
     add_lookup_options,
     add_verify_parser,
+    add_watch_parser,
     run_add_by_id,
     run_verify,
+    run_watch,
 )
 from needling_facts.diagnostics import Problem, Severity
 from needling_facts.edit.add import add_entries
@@ -165,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
     new.add_argument("--claims", metavar="DIR", help="folder of claim files")
     add_verify_parser(commands)
+    add_watch_parser(commands)
     return parser
 
 
@@ -342,7 +345,13 @@ def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim, "verify": run_verify}
+EDITORS = {
+    "fmt": _fmt,
+    "add": _add,
+    "new-claim": _new_claim,
+    "verify": run_verify,
+    "watch": run_watch,
+}
 EXPORTERS = {
     "json": export_json,
     "schema": lambda _library: export_schema(),
