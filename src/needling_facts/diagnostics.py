@@ -438,7 +438,7 @@ CODES: dict[str, CodeInfo] = _codes(
         E,
         "An excluded candidate gives no reason from the fixed list (wrong-population, "
         "wrong-intervention, wrong-comparison, wrong-design, no-usable-outcome, not-a-study, "
-        "duplicate, record-not-confirmed).",
+        "duplicate, not-retrieved, record-not-confirmed).",
         "{id: pmid:123, decision: excluded}",
     ),
     CodeInfo(

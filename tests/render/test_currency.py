@@ -147,7 +147,13 @@ def test_the_home_page_says_how_current_the_handbook_is() -> None:
     never = {k: v.model_copy(update={"last_searched": None}) for k, v in LIVING.searches.items()}
     assert handbook_currency(never, claims) == (
         '<p class="nf-currency">How current this is: the saved searches of the 2 claims have not '
-        "been run yet; their evidence was found by hand and last reviewed between 2026-11-24 and "
-        "2026-11-24. 1 claim has no saved search. 2 new studies awaiting review.</p>"
+        "been run yet; their evidence was found by hand and last reviewed on 2026-11-24. 1 claim "
+        "has no saved search. 2 new studies awaiting review.</p>"
     )
     assert handbook_currency({}, claims) == ""
+
+
+def test_the_stylesheet_styles_the_block() -> None:
+    from needling_facts.render.stylesheet import STYLESHEET
+
+    assert ".nf-currency .nf-prisma" in STYLESHEET

@@ -82,6 +82,8 @@ class ExclusionReason(WordEnum):
     """An editorial, comment, protocol or marketing text: no data of its own."""
     DUPLICATE = "duplicate"
     """Another record of a study already in the log (a conference abstract, a second database)."""
+    NOT_RETRIEVED = "not-retrieved"
+    """Its report (abstract or full text) could not be read, so its results are unknown."""
     RECORD_NOT_CONFIRMED = "record-not-confirmed"
     """Its bibliographic record (year, journal, identifiers) could not be confirmed at a public
     source, so it cannot be cited yet."""
