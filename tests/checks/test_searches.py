@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import needling_facts as nf
 from needling_facts.loading import load_from
 from tests.conftest import FIXTURES
 
@@ -128,3 +129,16 @@ def test_a_log_that_agrees_with_its_claim_is_clean(tmp_path: Path) -> None:
         "utf-8",
     )
     assert _rows(folder) == []
+
+
+def test_every_bundled_claim_has_a_clean_search_and_screening_log() -> None:
+    library = nf.load()
+    assert [str(p) for p in library.problems if p.code.startswith("search.")] == []
+    assert sorted(library.searches) == sorted(library.claims)
+    for claim in library.claims.values():
+        search = library.search(claim.id)
+        assert search is not None
+        # Never run from this project: no date may be written until a run really happens.
+        assert search.last_searched is None, claim.id
+        assert search.prisma.included == len(claim.cited_keys), claim.id
+        assert search.searches.pubmed.strip()

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,16 +17,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import yaml
 
 from needling_facts.cli import network as cli_network
 from needling_facts.cli.commands import main
 from needling_facts.network.client import CROSSREF_URL_ENV, EUTILS_URL_ENV, Services
 from needling_facts.network.watch import parse_esearch, parse_esummary
 from needling_facts.sources.searches import read_search_file
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 RECORDED = FIXTURES / "network" / "watch"
 PROJECT = FIXTURES / "watch"
@@ -352,30 +355,65 @@ def test_parsers_refuse_what_is_not_the_documented_format() -> None:
         parse_esummary({"result": {}})
 
 
+def _documented_workflow() -> dict[Any, Any]:
+    """The GitHub Actions workflow printed in docs/living-evidence.md."""
+    text = (REPO / "docs" / "living-evidence.md").read_text("utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)
+    [workflow] = [b for b in blocks if b.startswith("name: Living evidence")]
+    loaded: dict[Any, Any] = yaml.safe_load(workflow)
+    return loaded
+
+
+def _checkout(tmp_path: Path) -> Path:
+    """The watch fixture laid out as a checkout, so that watch finds it from its folder."""
+    root = tmp_path / "checkout"
+    data = root / "src" / "needling_facts" / "data"
+    data.mkdir(parents=True)
+    shutil.copy(PROJECT / "references.bib", root / "references.bib")
+    for folder in ("claims", "searches", "records"):
+        shutil.copytree(PROJECT / folder, data / folder)
+    return root
+
+
 @pytest.mark.slow
-def test_the_scheduled_command_runs_as_documented(local: LocalServices, project: Path) -> None:
-    """The command of docs/living-evidence.md's workflow, in a real process."""
+def test_the_documented_workflow_step_runs_against_recorded_responses(
+    local: LocalServices, tmp_path: Path
+) -> None:
+    """The schedule's watch step, exactly as docs/living-evidence.md prints it, in bash."""
+    workflow = _documented_workflow()
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true, as PyYAML does
+    assert triggers["schedule"] == [{"cron": "0 6 1 * *"}]
+    [step] = [s for s in workflow["jobs"]["watch"]["steps"] if s.get("id") == "watch"]
+    assert set(step["env"]) == {"NEEDLING_FACTS_MAILTO", "NCBI_API_KEY"}
+    root = _checkout(tmp_path)
+    output, summary = tmp_path / "output", tmp_path / "summary"
     env = {
         **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
         EUTILS_URL_ENV: f"{local.url}/eutils",
         CROSSREF_URL_ENV: f"{local.url}/crossref",
         "NEEDLING_FACTS_MAILTO": "maintainer@example.org",
+        "NCBI_API_KEY": "",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "needling_facts",
-        "watch",
-        "--write",
-        "--bib",
-        str(project / "references.bib"),
-        "--claims",
-        str(project / "claims"),
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1, done.stderr
-    assert "## scars" in done.stdout
-    assert all(
-        q.get("email") == "maintainer@example.org" for p, q in local.requests if "eutils" in p
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    assert read_search_file(project / "searches" / "scars.yaml").record.last_searched == TODAY  # type: ignore[union-attr]
+    assert done.returncode == 0, done.stderr  # status 1 (news) is not a failed step
+    assert output.read_text() == "status=1\n"
+    report = (root / "watch-report.md").read_text("utf-8")
+    assert "## scars" in report
+    assert summary.read_text("utf-8") == report
+    eutils = [q for p, q in local.requests if p.startswith("/eutils/")]
+    assert eutils
+    assert all(q.get("email") == "maintainer@example.org" for q in eutils)
+    written = read_search_file(root / "src/needling_facts/data/searches/scars.yaml").record
+    assert written is not None
+    assert written.last_searched == TODAY
+    assert [c.id for c in written.pending] == ["pmid:99000031", "pmid:99000041", "pmid:99000040"]

@@ -111,7 +111,7 @@ def test_an_exclusion_without_reason_is_located_at_its_entry() -> None:
                 "search.invalid-value",
                 "screening.0.reason: Input should be 'wrong-population', 'wrong-intervention', "
                 "'wrong-comparison', 'wrong-design', 'no-usable-outcome', 'not-a-study', "
-                "'duplicate' or 'record-not-confirmed'",
+                "'duplicate', 'not-retrieved' or 'record-not-confirmed'",
             ),
         ),
         (
@@ -234,3 +234,15 @@ def test_a_value_used_twice_is_written_out_twice_not_aliased() -> None:
     again = parse_search_file(text, "x.yaml", "x").record
     assert again is not None
     assert again.model_dump(exclude={"source"}) == record.model_dump(exclude={"source"})
+
+
+def test_every_bundled_search_file_is_in_canonical_layout() -> None:
+    from needling_facts.loading import bundled_paths
+
+    folder = searches_dir_for(bundled_paths()[1])
+    files = sorted(folder.glob("*.yaml"))
+    assert files, "no bundled search files"
+    for path in files:
+        parsed = read_search_file(path)
+        assert parsed.record is not None, parsed.problems
+        assert search_file_text(parsed.record) == path.read_text("utf-8"), path.name
