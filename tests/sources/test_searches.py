@@ -246,3 +246,14 @@ def test_every_bundled_search_file_is_in_canonical_layout() -> None:
         parsed = read_search_file(path)
         assert parsed.record is not None, parsed.problems
         assert search_file_text(parsed.record) == path.read_text("utf-8"), path.name
+
+
+def test_an_unchanged_file_is_parsed_once_and_an_edit_is_seen(tmp_path: Path) -> None:
+    path = tmp_path / "acne-scars.yaml"
+    path.write_text("searches:\n  pubmed: acne[tiab]\n", "utf-8")
+    first = read_search_file(path)
+    assert read_search_file(path) is first  # same content: the parsed file is reused
+    path.write_text("searches:\n  pubmed: scar[tiab]\n", "utf-8")
+    edited = read_search_file(path).record
+    assert edited is not None
+    assert edited.searches.pubmed == "scar[tiab]"

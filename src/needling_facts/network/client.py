@@ -1,8 +1,9 @@
 """The only module that talks to the network: Crossref's REST API and NCBI's E-utilities.
 
-Used by ``needling-facts verify`` and ``add --doi/--pmid`` only; ``check``, ``load`` and the
-handbook build never import it. httpx is an optional dependency (the ``verify`` extra) and is
-imported when a `Services` is made.
+Used by ``needling-facts verify``, ``add --doi/--pmid`` and ``watch`` only; ``check``, ``load``
+and the handbook build never import it. The base URLs can point at a mirror or a local test
+server (``$NEEDLING_FACTS_EUTILS_URL``, ``$NEEDLING_FACTS_CROSSREF_URL``). httpx is an
+optional dependency (the ``verify`` extra) and is imported when a `Services` is made.
 
 Etiquette, as the services ask: Crossref's polite pool wants a ``mailto`` in the User-Agent;
 E-utilities wants ``tool`` and ``email`` parameters and at most 3 requests a second without an

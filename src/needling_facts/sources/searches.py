@@ -10,7 +10,9 @@ back in one canonical layout (``watch --write`` rewrites files with it).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -129,6 +131,13 @@ def read_searches(folder: Path) -> SearchSet:
     return out
 
 
+# Parsed files by path and content: `mkdocs serve` reloads after every edit, and parsing the
+# YAML and validating it is a quarter of a warm load of the bundled library.
+_cache: dict[tuple[str, str], SearchFile] = {}
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 50_000
+
+
 def read_search_file(path: Path, data: bytes | None = None) -> SearchFile:
     """Read one search file; a folder, FIFO, broken link or oversize file is a problem."""
     claim_id = path.name.removesuffix(SUFFIX)
@@ -139,6 +148,20 @@ def read_search_file(path: Path, data: bytes | None = None) -> SearchFile:
             out = SearchFile(str(path), claim_id)
             out.problems.append(Problem(str(path), 1, 1, "search.unreadable", error.reason))
             return out
+    key = (str(path), hashlib.sha256(data).hexdigest())
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    parsed = _decode_and_parse(path, data, claim_id)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = parsed
+    return parsed
+
+
+def _decode_and_parse(path: Path, data: bytes, claim_id: str) -> SearchFile:
     text, problem = read_text(data, str(path), "search.unreadable")
     if problem is not None:
         out = SearchFile(str(path), claim_id)
