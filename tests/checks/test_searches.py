@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 import needling_facts as nf
+from needling_facts.library import UnknownClaimError
 from needling_facts.loading import load_from
 from tests.conftest import FIXTURES
 
@@ -85,6 +88,8 @@ def test_the_library_exposes_valid_records_only_for_known_claims() -> None:
     assert search is not None
     assert search.prisma.pending == 1
     assert library.search("elastin") is None
+    with pytest.raises(UnknownClaimError, match="did you mean 'elastin'"):
+        library.search("elastine")
 
 
 def test_a_cited_reference_missing_from_the_log_points_at_the_screening_list(
