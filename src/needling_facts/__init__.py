@@ -11,22 +11,24 @@ walks the imports to keep it so)::
 
     _version, errors, diagnostics   versions, the one exception tree, Problem and its codes
     evidence/     typed data, no I/O: vocabulary, reference, item, claim, effects, risk_of_bias,
-                  grade (GRADE profiles), totals, hedging
+                  grade (GRADE profiles), totals, hedging, search (saved searches and
+                  screening log)
     sources/      bytes -> records + located problems: safe_read, safe_write, safe_yaml, text,
                   links, citation_syntax, bibtex/ (scan, read, layout, diff), claim_files,
-                  records (frozen metadata)
-    checks/       problems from what was read: claims, evidence, records (and matching)
+                  records (frozen metadata), searches (search files)
+    checks/       problems from what was read: claims, evidence, records (and matching),
+                  searches (screening logs)
     library, loading   the Library (frozen, indexed) and load()
     export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
                   registry of formats that the CLI and the docs read
     render/       pure renderers: citations, csl, pages, sof, forest, rob, evidence_map,
-                  sanitize (the allow-list every page passes)
+                  currency (search and screening), sanitize (the allow-list every page passes)
     site/         the handbook as data: handbook (pages, nav, back-links), urls
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)
     edit/         fmt, add, new-claim
-    network/      the optional extra: client, responses, verify, find_ids
+    network/      the optional extra: client, responses, verify, find_ids, watch
     cli/          main() and its commands
-    data/         the bundled claims/ and records/ (and references.bib in a wheel)
+    data/         the bundled claims/, records/ and searches/ (and references.bib in a wheel)
 
 ``markdown_ext`` is the Python-Markdown extension under the name configs use.
 """

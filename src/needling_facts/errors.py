@@ -11,6 +11,7 @@ the lowest layer, imports none of them); the tree, with the module that defines 
     ├── MissingExtraError         an optional extra is not installed (cli)  errors
     ├── UnreadableFileError       missing, a folder, a device, a link loop  errors
     ├── UnsafeWriteError          a write that could lose data              errors
+    ├── WatchFailedError          watch reached no service; exit 3          cli.network
     ├── RefusedError              nothing done, for located reasons (cli)   errors
     │   └── FormatRefusedError    BibTeX a rewrite could lose text of       sources.bibtex.layout
     ├── YamlRefusedError          front matter refused, at line and column  sources.safe_yaml
@@ -18,6 +19,7 @@ the lowest layer, imports none of them); the tree, with the module that defines 
     ├── UnknownIdError            no such id in the library; a KeyError     library
     │   ├── UnknownClaimError     Library.claim                             library
     │   └── UnknownReferenceError Library.reference                         library
+    ├── WatchWriteError           a search file changed past merging        network.watch
     ├── ResponseFormatError       an answer not in its documented form      network.responses
     └── FetchError                one request failed; ``kind`` says how     network.client
         ├── OfflineError          no host reached at all: no network        network.client

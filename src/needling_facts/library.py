@@ -13,6 +13,7 @@ from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.item import Evidence
 from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.totals import EvidenceTotals, evidence_totals
 from needling_facts.evidence.vocabulary import Outcome, Verdict
 
@@ -58,6 +59,8 @@ class Library:
     claims: Mapping[str, Claim]
     references: Mapping[str, Reference]
     problems: tuple[Problem, ...] = ()
+    searches: Mapping[str, SearchRecord] = field(default_factory=dict)
+    """Each claim's saved searches and screening log, by claim id (living evidence)."""
     bib_path: str | None = None
     claims_dir: str | None = None
     claim_files_read: int = 0
@@ -74,6 +77,7 @@ class Library:
         object.__setattr__(self, "claims", MappingProxyType(claims))
         object.__setattr__(self, "references", MappingProxyType(references))
         object.__setattr__(self, "problems", tuple(sorted(self.problems)))
+        object.__setattr__(self, "searches", MappingProxyType(dict(sorted(self.searches.items()))))
         object.__setattr__(
             self, "_citing", MappingProxyType({k: tuple(v) for k, v in citing.items()})
         )
@@ -103,6 +107,11 @@ class Library:
             return self.references[key]
         except KeyError:
             raise UnknownReferenceError(key, self.references) from None
+
+    def search(self, claim_id: str) -> SearchRecord | None:
+        """The claim's saved searches, last search date and screening log; None if it has none."""
+        self.claim(claim_id)
+        return self.searches.get(claim_id)
 
     def resolve(self, evidence: Evidence) -> Reference:
         """The reference an evidence item cites."""

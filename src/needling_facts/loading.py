@@ -12,6 +12,7 @@ from pathlib import Path
 
 from needling_facts.checks.claims import CLAIM_UNKNOWN_CITATION, check_library
 from needling_facts.checks.records import check_records, enrich_references
+from needling_facts.checks.searches import check_searches
 from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Reference
@@ -31,6 +32,7 @@ from needling_facts.sources.claim_files import (
 )
 from needling_facts.sources.records import read_records, records_dir_for
 from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.searches import read_searches, searches_dir_for
 from needling_facts.sources.text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
@@ -124,12 +126,15 @@ def load_from(
         checked = [p for p in checked if p.code != CLAIM_UNKNOWN_CITATION.code]
     problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
+    searches = read_searches(searches_dir_for(claims_dir))  # living evidence: beside claims/
+    problems += [*searches.problems, *check_searches(searches, claim_files, parsed.references)]
     # A file whose name is not a valid id is checked (every problem reported) but not kept:
     # its claim carries a stand-in id, so nothing could link to it.
     claims = {f.claim_id: f.claim for f in claim_files if f.claim and f.claim.id == f.claim_id}
     return Library(
         claims=claims,
         references=enrich_references(parsed.references, records),
+        searches={k: v for k, v in searches.records.items() if k in claims},
         problems=tuple(problems),
         bib_path=str(bib),
         claims_dir=str(claims_dir),

@@ -75,7 +75,7 @@ def test_usage_errors_exit_two_with_one_line_each(capsys: pytest.CaptureFixture[
     assert main([]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "needling-facts: error: argument command: invalid choice: 'frobnicate' (choose from "
-        "'check', 'pages', 'list', 'show', 'export', 'fmt', 'add', 'new-claim', 'verify')",
+        "'check', 'pages', 'list', 'show', 'export', 'fmt', 'add', 'new-claim', 'verify', 'watch')",
         "needling-facts: error: list: argument --certainty: invalid choice: 'strong' "
         "(choose from 'high', 'moderate', 'low', 'very-low')",
         "needling-facts: error: the following arguments are required: command",

@@ -34,7 +34,7 @@ def test_json_export_validates_against_its_schema() -> None:
     data = json.loads(export("json"))
     schema = json.loads(export("schema"))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == "2.1"
+    assert data["schema_version"] == "2.2"
     assert data["data_version"] == nf.DATA_VERSION
     lib = nf.load()
     assert {c["id"] for c in data["claims"]} == set(lib.claims)
@@ -58,7 +58,7 @@ def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
     data = json.loads(export("json", *EVIDENCE))
     schema = json.loads(export("schema", *EVIDENCE))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == library_json.SCHEMA_VERSION == "2.1"
+    assert data["schema_version"] == library_json.SCHEMA_VERSION == "2.2"
     (claim,) = data["claims"]
     assert claim["grade"]["imprecision"] == {
         "concern": "serious",

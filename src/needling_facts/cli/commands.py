@@ -19,8 +19,10 @@ from needling_facts.cli.extras import extra_providing
 from needling_facts.cli.network import (
     add_lookup_options,
     add_verify_parser,
+    add_watch_parser,
     run_add_by_id,
     run_verify,
+    run_watch,
 )
 from needling_facts.cli.options import path_option, readable_file_option
 from needling_facts.diagnostics import Problem, Severity
@@ -177,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
     new.add_argument("--claims", metavar="DIR", help="folder of claim files")
     add_verify_parser(commands)
+    add_watch_parser(commands)
     return parser
 
 
@@ -381,7 +384,13 @@ def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim, "verify": run_verify}
+EDITORS = {
+    "fmt": _fmt,
+    "add": _add,
+    "new-claim": _new_claim,
+    "verify": run_verify,
+    "watch": run_watch,
+}
 
 
 def _docs_problems(library: Library, docs: str | None) -> list[Problem]:

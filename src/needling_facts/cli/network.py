@@ -1,4 +1,4 @@
-"""The network subcommands: ``verify`` and ``add --doi/--pmid`` (wired into `cli`).
+"""The network subcommands: ``verify``, ``add --doi/--pmid`` and ``watch`` (wired into `cli`).
 
 Errors are raised, never printed: `cli.commands.main` prints each as its one line (no network,
 a file that cannot be read, nothing added). httpx comes with the ``verify`` extra; without it
@@ -22,7 +22,7 @@ from needling_facts.edit.add import add_entries
 from needling_facts.errors import NeedlingFactsError, RefusedError
 from needling_facts.evidence.reference import Reference
 from needling_facts.loading import bundled_paths, repository_paths
-from needling_facts.network.client import ServiceConfig, Services
+from needling_facts.network.client import OfflineError, ServiceConfig, Services
 from needling_facts.network.find_ids import IdSearch, find_identifiers
 from needling_facts.network.verify import (
     VerifyOutcome,
@@ -37,7 +37,14 @@ from needling_facts.sources.bibtex.read import normalise_doi, read_bibliography
 from needling_facts.sources.records import FrozenRecord, read_records, record_json, records_dir_for
 from needling_facts.sources.safe_write import write_text
 
-__all__ = ["add_lookup_options", "add_verify_parser", "run_add_by_id", "run_verify"]
+__all__ = [
+    "add_lookup_options",
+    "add_verify_parser",
+    "add_watch_parser",
+    "run_add_by_id",
+    "run_verify",
+    "run_watch",
+]
 
 
 def _services(config: ServiceConfig) -> Services:
@@ -245,3 +252,89 @@ def run_add_by_id(args: argparse.Namespace, out: TextIO, bib: Path) -> int:
         file=out,
     )
     return 0
+
+
+WATCH_NEW = 1
+WATCH_FAILED = 3
+
+
+class WatchFailedError(NeedlingFactsError):
+    """``watch`` could not look anything up (no network): exit 3, since 1 means "new"."""
+
+    exit_code = WATCH_FAILED
+
+
+def add_watch_parser(commands: Any) -> None:
+    """Register ``watch`` on the command's subparsers."""
+    watch = commands.add_parser(
+        "watch",
+        help="rerun the saved searches for new studies and check cited works for retractions",
+        description="Exit status: 0 nothing new, 1 something new, 2 usage error, 3 a look-up "
+        "failed or the network is unreachable (what was found is still reported).",
+    )
+    watch.add_argument(
+        "claim_ids", nargs="*", metavar="CLAIM", help="claim ids (default: every active claim)"
+    )
+    watch.add_argument("--json", action="store_true", help="print the report as JSON")
+    watch.add_argument(
+        "--write",
+        action="store_true",
+        help="add the new studies to the screening logs as pending and move last_searched",
+    )
+    watch.add_argument("--bib", metavar="FILE", help="BibTeX file (default: references.bib)")
+    watch.add_argument("--claims", metavar="DIR", help="folder of claim files")
+    watch.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="per request (default 20)"
+    )
+    _network_options(watch)
+
+
+def run_watch(args: argparse.Namespace, out: TextIO) -> int:
+    """``needling-facts watch``: see `needling_facts.network.watch`."""
+    from needling_facts.errors import UsageError
+    from needling_facts.loading import load_from
+    from needling_facts.network.watch import watch, write_new_candidates
+
+    defaults = repository_paths() or bundled_paths()
+    bib = Path(args.bib) if args.bib else defaults[0]
+    claims_dir = Path(args.claims) if args.claims else defaults[1]
+    records = Path(args.records) if args.records else None
+    library = load_from(bib, claims_dir, records)
+    for claim_id in args.claim_ids:
+        if claim_id not in library.claims:
+            close = difflib.get_close_matches(claim_id, list(library.claims), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"no claim {claim_id!r} in {claims_dir}{hint}")
+    wanted = args.claim_ids or [c.id for c in library.filter()]
+    searches = {c: library.searches[c] for c in wanted if c in library.searches}
+    for claim_id in wanted:
+        if claim_id not in searches:
+            print(f"needling-facts: {claim_id}: no valid saved search; skipped", file=sys.stderr)
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    # Without httpx this raises ModuleNotFoundError, which main() turns into the install hint.
+    services = _services(ServiceConfig.from_environment(args.mailto, timeout=args.timeout))
+    cited = {claim_id: library.references_of(claim_id) for claim_id in searches}
+    try:
+        with services:
+            report = watch(
+                searches,
+                cited,
+                library.references.values(),
+                services,
+                today=dt.date.today(),
+                progress=lambda i, n, claim: print(
+                    f"watch [{i}/{n}] {claim}", file=sys.stderr, flush=True
+                ),
+            )
+    except OfflineError as error:
+        raise WatchFailedError(str(error)) from None
+    if args.write:
+        for result in report.claims:
+            source = searches[result.claim].source
+            if source is not None:
+                write_new_candidates(result, Path(source.path))
+    out.write(report.as_json() if args.json else report.markdown())
+    if report.failed:
+        return WATCH_FAILED
+    return WATCH_NEW if report.has_news else 0

@@ -11,13 +11,14 @@ from needling_facts.evidence.claim import Claim, GeneralClaim, ScarClaim
 from needling_facts.evidence.fields import export_exclude
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.totals import EvidenceTotals
 from needling_facts.library import Library
 
 __all__ = ["SCHEMA_VERSION", "LibraryExport", "build_export", "export_json"]
 
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 """Version of the export format; bumped on any incompatible change to `LibraryExport`.
 
 2.0: effect estimates, risk of bias and `includes` on evidence items; a GRADE profile per
@@ -25,6 +26,8 @@ claim with the certainty it computes; distinct study and participant totals.
 2.1: ``evidence_totals.unlisted``, the reviews whose included studies are not listed, and
 ``more_authors`` on references (an author list ending in ``and others``). Both are added
 fields: 2.0 readers that ignore unknown fields keep working.
+2.2: ``search`` on claims: the saved searches, ``last_searched`` and the screening log with its
+PRISMA-style counts (an added field).
 """
 
 
@@ -50,6 +53,8 @@ class _Derived(BaseModel):
     """Distinct studies and participants, each primary study counted once where known."""
     computed_grade: ComputedGrade | None = None
     """Absent when the claim has no GRADE profile."""
+    search: SearchRecord | None = None
+    """Saved searches, last search date, screening log and PRISMA counts; absent if none."""
 
 
 class ExportedScarClaim(_Derived, ScarClaim):
@@ -65,7 +70,7 @@ class LibraryExport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="needling-facts library")
 
-    schema_version: Literal["2.1"] = "2.1"
+    schema_version: Literal["2.2"] = "2.2"
     data_version: str
     package_version: str
     claims: tuple[
@@ -79,6 +84,7 @@ def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | Exporte
     data = claim.model_dump(exclude=export_exclude(type(claim)))
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
     data["evidence_totals"] = claim.totals
+    data["search"] = _portable_search(library.searches.get(claim.id))
     if claim.grade is not None:
         result = claim.grade.compute()
         data["computed_grade"] = {
@@ -93,6 +99,10 @@ def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | Exporte
 def _portable(reference: Reference) -> Reference:
     """Without the local file path it was read from, which means nothing to an app."""
     return reference.model_copy(update={"source": None})
+
+
+def _portable_search(search: SearchRecord | None) -> SearchRecord | None:
+    return None if search is None else search.model_copy(update={"source": None})
 
 
 def build_export(library: Library) -> LibraryExport:

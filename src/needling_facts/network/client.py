@@ -1,8 +1,9 @@
 """The only module that talks to the network: Crossref's REST API and NCBI's E-utilities.
 
-Used by ``needling-facts verify`` and ``add --doi/--pmid`` only; ``check``, ``load`` and the
-handbook build never import it. httpx is an optional dependency (the ``verify`` extra) and is
-imported when a `Services` is made.
+Used by ``needling-facts verify``, ``add --doi/--pmid`` and ``watch`` only; ``check``, ``load``
+and the handbook build never import it. The base URLs can point at a mirror or a local test
+server (``$NEEDLING_FACTS_EUTILS_URL``, ``$NEEDLING_FACTS_CROSSREF_URL``). httpx is an
+optional dependency (the ``verify`` extra) and is imported when a `Services` is made.
 
 Etiquette, as the services ask: Crossref's polite pool wants a ``mailto`` in the User-Agent;
 E-utilities wants ``tool`` and ``email`` parameters and at most 3 requests a second without an
@@ -29,6 +30,9 @@ __all__ = ["FetchError", "OfflineError", "RateLimitedError", "ServiceConfig", "S
 
 MAILTO_ENV = "NEEDLING_FACTS_MAILTO"
 NCBI_KEY_ENV = "NCBI_API_KEY"
+CROSSREF_URL_ENV = "NEEDLING_FACTS_CROSSREF_URL"
+EUTILS_URL_ENV = "NEEDLING_FACTS_EUTILS_URL"
+"""Base URLs of a mirror or a local test server, instead of the services' own."""
 
 
 class FetchError(NeedlingFactsError):
@@ -70,10 +74,18 @@ class ServiceConfig:
     """A 429 that asks for a longer wait than this (seconds) is reported, not waited out."""
 
     @classmethod
-    def from_environment(cls, mailto: str | None = None) -> ServiceConfig:
+    def from_environment(cls, mailto: str | None = None, **options: Any) -> ServiceConfig:
+        """The defaults, with ``$NEEDLING_FACTS_MAILTO``, ``$NCBI_API_KEY`` and the base URLs
+        ``$NEEDLING_FACTS_CROSSREF_URL`` and ``$NEEDLING_FACTS_EUTILS_URL`` when set."""
+        urls = {
+            name: os.environ[variable].rstrip("/")
+            for name, variable in (("crossref", CROSSREF_URL_ENV), ("eutils", EUTILS_URL_ENV))
+            if os.environ.get(variable, "").strip()
+        }
         return cls(
             mailto=mailto or os.environ.get(MAILTO_ENV) or None,
             ncbi_api_key=os.environ.get(NCBI_KEY_ENV) or None,
+            **{**urls, **options},
         )
 
     @property
@@ -210,6 +222,10 @@ class Services:
     def pubmed_ids_for_doi(self, doi: str) -> list[str]:
         """PMIDs whose record carries this DOI (esearch ``term=DOI[doi]``)."""
         return self.pubmed_search(f"{doi}[doi]")
+
+    def eutils_json(self, endpoint: str, params: dict[str, str]) -> Any:
+        """The JSON answer of an E-utilities endpoint (``esearch.fcgi``, ``esummary.fcgi``)."""
+        return self._json(self._ncbi(endpoint, {**params, "db": "pubmed", "retmode": "json"}))
 
     def pubmed_article(self, pmid: str) -> str:
         """The efetch XML of one PubMed record."""

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.vocabulary import Outcome
 from needling_facts.export.jsonld import claim_jsonld, script_tag
 from needling_facts.library import Library
 from needling_facts.render.citations import inert, key_slug
 from needling_facts.render.csl import FormattedReference
+from needling_facts.render.currency import claim_currency, handbook_currency
 from needling_facts.render.evidence_sections import (  # issue 9
     claim_detail_sections,
     claim_summary_section,
@@ -61,7 +63,8 @@ def overview_table(library: Library, prefix: str = "") -> str:
             f"| [{cell(claim.outcome.label)}]({prefix}{outcome_path(claim.outcome)}) "
             f"| {badge(claim.certainty)} | {badge(claim.verdict)} | {_studies(claim)} |"
         )
-    return "\n".join(rows) + "\n"
+    currency = handbook_currency(library.searches, library.claims.values())  # living evidence
+    return "\n".join(rows) + "\n" + (f"\n{currency}\n" if currency else "")
 
 
 def _range_rows(claim: Claim) -> list[tuple[str, str]]:
@@ -69,7 +72,9 @@ def _range_rows(claim: Claim) -> list[tuple[str, str]]:
     return [(label, cell(text)) for label, text in shown_values(claim)]
 
 
-def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
+def claim_page(
+    claim: Claim, references: Mapping[str, Reference], search: SearchRecord | None = None
+) -> str:
     """The page for one claim; citations stay as ``[@key]`` for the citation renderer."""
     lines = [
         "---",
@@ -142,6 +147,7 @@ def claim_page(claim: Claim, references: Mapping[str, Reference]) -> str:
     if details:
         lines += ["## Population and protocol", "", "| Aspect | As reported |", "|---|---|"]
         lines += [f"| {label} | {value} |" for label, value in details] + [""]
+    lines += ["## Search and screening", "", claim_currency(search), ""]  # living evidence
     lines += [
         f'<p class="nf-reviewed">Last reviewed {claim.last_reviewed.isoformat()} · '
         f"claim id <code>{esc(claim.id)}</code></p>",

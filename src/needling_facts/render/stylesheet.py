@@ -1,6 +1,7 @@
 """The handbook's CSS (not a citation style: those are CSL styles, see `csl`), shipped with the
 plugin so a site needs no extra files."""
 
+from needling_facts.render.currency import CURRENCY_STYLESHEET
 from needling_facts.render.grade_style import GRADE_STYLESHEET
 
 __all__ = ["STYLESHEET"]
@@ -71,3 +72,4 @@ a.nf-badge, a.nf-badge:hover { color: #fff; }
 """
 
 STYLESHEET += GRADE_STYLESHEET  # summary of findings, forest plot, risk of bias
+STYLESHEET += CURRENCY_STYLESHEET  # search and screening (living evidence)

@@ -162,7 +162,9 @@ def build_site(
     pages = site.pages
     pages[CLAIMS_INDEX] = claims_index_page(library)
     for claim in library.claims.values():
-        pages[claim_path(claim.id)] = claim_page(claim, library.references)
+        pages[claim_path(claim.id)] = claim_page(
+            claim, library.references, library.searches.get(claim.id)
+        )
     for outcome in {claim.outcome for claim in library.claims.values()}:
         pages[outcome_path(outcome)] = outcome_page(library, outcome)
     every_page = {**hand_written, **pages}
