@@ -365,6 +365,7 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
+    from needling_facts.render.markers import has_markers
     from needling_facts.site.handbook import build_site, expand_markers
     from needling_facts.site.urls import UrlScheme
 
@@ -387,7 +388,7 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
         shutil.copytree(args.docs, root, dirs_exist_ok=True)
         for relative, text in hand_written.items():
-            if "<!-- needling-facts:" in text:  # no plugin will fill these in
+            if has_markers(text):  # no plugin will fill these in
                 (root / relative).write_text(expand_markers(library, relative, text), "utf-8")
     for relative, content in site.pages.items():
         target = root / relative

@@ -30,7 +30,7 @@ from markdown.preprocessors import Preprocessor
 from needling_facts.evidence.reference import Reference
 from needling_facts.render.citations import CitedPage, render_citations
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, FormattedReference
-from needling_facts.render.pages import RAW_END, RAW_START
+from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.sanitize import clean_html
 from needling_facts.site.urls import UrlScheme, href
 

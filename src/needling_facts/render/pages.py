@@ -21,6 +21,7 @@ from needling_facts.render.evidence_sections import (  # issue 9
     claim_summary_section,
 )
 from needling_facts.render.labels import study_label
+from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.markup import badge, cell, esc, reference_links
 from needling_facts.render.retraction import claim_retraction_notice, reference_notices
 from needling_facts.render.rob import reference_risk_of_bias  # issue 9
@@ -242,11 +243,6 @@ def outcome_page(library: Library, outcome: Outcome) -> str:
 
 def claims_index_page(library: Library) -> str:
     return "# All claims\n\n" + overview_table(library, prefix="../") + "\n"
-
-
-RAW_START = "<!-- needling-facts:raw-html -->"
-RAW_END = "<!-- /needling-facts:raw-html -->"
-"""Around HTML that the citations extension hands to the page as it is, without parsing it."""
 
 
 def bibliography_page(

@@ -29,6 +29,7 @@ from needling_facts.render import (
     outcome_path,
     overview_table,
 )
+from needling_facts.render.markers import has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
 from needling_facts.sources.text import read_text
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
@@ -101,11 +102,8 @@ def _nav(library: Library) -> list[Any]:
     return [{"Claims": [{"All claims": CLAIMS_INDEX}, *outcomes]}, {"Bibliography": BIBLIOGRAPHY}]
 
 
-MARKERS = {
-    "overview": "<!-- needling-facts:overview -->",
-    "evidence-map": "<!-- needling-facts:evidence-map -->",
-    "diagnostics": "<!-- needling-facts:diagnostics -->",
-}
+MARKERS = {name: marker(name) for name in ("overview", "evidence-map", "diagnostics")}
+"""The markers a hand-written page may hold, by name: each is replaced by what it names."""
 
 
 def directory_url(page: str, target: str) -> str:
@@ -119,7 +117,7 @@ def expand_markers(
     """Replace the hand-written pages' markers with the overview table, evidence map or
     diagnostics table. ``url_of`` gives a page's URL relative to ``page`` (the map is SVG, so
     its links are URLs, not ``.md`` links); by default directory URLs are assumed."""
-    if "<!-- needling-facts:" not in markdown:
+    if not has_markers(markdown):
         return markdown
     if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
         table = overview_table(library, "../" * page.count("/"))
