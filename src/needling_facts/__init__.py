@@ -18,7 +18,8 @@ walks the imports to keep it so)::
     checks/       problems from what was read: claims, evidence, records (and matching)
     library, loading   the Library (frozen, indexed) and load()
     export/       csl_json, jsonld, formats (JSON and its schema)
-    render/       pure renderers: citations, csl, pages, sof, forest, rob, evidence_map,
+    render/       pure renderers: citations, csl, pages, claim_sections (a claim page's
+                  ordered sections), sof, forest, rob, evidence_map, markers, handbook.css,
                   sanitize (the allow-list every page passes)
     site/         the handbook as data: handbook (pages, nav, back-links), urls
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)

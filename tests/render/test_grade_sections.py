@@ -196,19 +196,20 @@ def test_long_labels_wrap_onto_two_lines_and_keep_the_full_text_in_the_tooltip()
 
 
 def test_the_sanitiser_keeps_every_attribute_the_evidence_renderers_write() -> None:
-    from needling_facts.render.evidence_sections import (
-        claim_detail_sections,
-        claim_summary_section,
+    from needling_facts.render.claim_sections import (
+        PageContext,
+        forest_plots,
+        risk_of_bias,
+        summary_of_findings_table,
     )
     from needling_facts.render.rob import reference_risk_of_bias
     from needling_facts.render.sanitize import clean_html
 
     lib = nf.load()
+    context = PageContext(lib.references)
+    sections = (summary_of_findings_table, forest_plots, risk_of_bias)
     html = "".join(
-        "\n".join(
-            [*claim_summary_section(c, lib.references), *claim_detail_sections(c, lib.references)]
-        )
-        for c in lib.claims.values()
+        section(c, context) for c in lib.claims.values() for section in sections
     ) + "".join(reference_risk_of_bias(lib, key) for key in lib.references)
 
     def attributes(fragment: str) -> set[tuple[str, str]]:
