@@ -193,30 +193,3 @@ def test_long_labels_wrap_onto_two_lines_and_keep_the_full_text_in_the_tooltip()
     short = forest_svg(Measure.MEAN_DIFFERENCE, [ForestRow("A", 1.0, 0.5, 1.5)], "t", "t")
     taller = int(svg.split('viewBox="0 0 360 ')[1].split('"')[0])
     assert taller == int(short.split('viewBox="0 0 360 ')[1].split('"')[0]) + 15
-
-
-def test_the_sanitiser_keeps_every_attribute_the_evidence_renderers_write() -> None:
-    from needling_facts.render.claim_sections import (
-        PageContext,
-        forest_plots,
-        risk_of_bias,
-        summary_of_findings_table,
-    )
-    from needling_facts.render.rob import reference_risk_of_bias
-    from needling_facts.render.sanitize import clean_html
-
-    lib = nf.load()
-    context = PageContext(lib.references)
-    sections = (summary_of_findings_table, forest_plots, risk_of_bias)
-    html = "".join(
-        section(c, context) for c in lib.claims.values() for section in sections
-    ) + "".join(reference_risk_of_bias(lib, key) for key in lib.references)
-
-    def attributes(fragment: str) -> set[tuple[str, str]]:
-        return {
-            (tag, name)
-            for tag, rest in re.findall(r"<([a-zA-Z]+)\b([^>]*)>", fragment)
-            for name in re.findall(r"\s([a-zA-Z:-]+)=", rest)
-        }
-
-    assert attributes(html) - attributes(clean_html(html)) == set()

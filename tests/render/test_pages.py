@@ -177,6 +177,10 @@ def test_diagnostics_table_documents_every_code() -> None:
     table = diagnostics_table()
     for code in CODES:
         assert f'<code id="{code}">{code}</code>' in table
+    # Examples are shown as typed: Markdown makes no link or code span inside them.
+    row = next(line for line in table.splitlines() if 'id="content.unsafe-link"' in line)
+    assert "<code>finding: see &#91;this&#93;(javascript:alert(1))</code>" in row
+    assert "<code>a claim without &#96;verdict&#96;</code>" in table
 
 
 def test_withdrawn_banner_only_on_withdrawn_claims() -> None:

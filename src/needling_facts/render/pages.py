@@ -67,7 +67,8 @@ def diagnostics_table() -> str:
 
     rows = ["| Code | Severity | Meaning | Example |", "|---|---|---|---|"]
     for info in CODES.values():
-        example = cell(info.example).replace("\n", " ")
+        # Shown as typed: Markdown would make `[x](javascript:...)` a link inside the <code>.
+        example = inert(cell(info.example))
         rows.append(
             f'| <code id="{esc(info.code)}">{esc(info.code)}</code> | {info.severity.value} '
             f"| {cell(info.summary)} | <code>{example}</code> |"
