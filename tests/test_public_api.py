@@ -19,6 +19,7 @@ INTERNAL = {
     "ROB2_DOMAINS",
     "ROBINS_I_DOMAINS",
     "judgement_label",
+    "declare_code",
     "replace_citations",
     "bundled_paths",
     "load_from",

@@ -17,10 +17,11 @@ walks the imports to keep it so)::
                   records (frozen metadata)
     checks/       problems from what was read: claims, evidence, records (and matching)
     library, loading   the Library (frozen, indexed) and load()
-    export/       csl_json, jsonld, formats (JSON and its schema)
+    export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
+                  registry of formats that the CLI and the docs read
     render/       pure renderers: citations, csl, pages, claim_sections (a claim page's
-                  ordered sections), sof, forest, rob, evidence_map, markers, handbook.css,
-                  sanitize (the allow-list every page passes)
+                  ordered sections), evidence_table, sof, forest, rob, evidence_map, markers,
+                  handbook.css, sanitize (the allow-list every page passes)
     site/         the handbook as data: handbook (pages, nav, back-links), urls
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)
     edit/         fmt, add, new-claim
@@ -87,6 +88,7 @@ if TYPE_CHECKING:
     from needling_facts.evidence.vocabulary import Verdict as Verdict
     from needling_facts.library import Library as Library
     from needling_facts.library import UnknownClaimError as UnknownClaimError
+    from needling_facts.library import UnknownIdError as UnknownIdError
     from needling_facts.library import UnknownReferenceError as UnknownReferenceError
     from needling_facts.loading import load as load
     from needling_facts.sources.citation_syntax import Citation as Citation
@@ -98,7 +100,7 @@ if TYPE_CHECKING:
 
 _PUBLIC: dict[str, tuple[str, ...]] = {
     "loading": ("load",),
-    "library": ("Library", "UnknownClaimError", "UnknownReferenceError"),
+    "library": ("Library", "UnknownClaimError", "UnknownIdError", "UnknownReferenceError"),
     "diagnostics": ("CODES", "CodeInfo", "Problem", "Severity"),
     "sources.citation_syntax": (
         "Citation",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from needling_facts.diagnostics import Problem, Severity
+from needling_facts.errors import NeedlingFactsError
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.item import Evidence
@@ -15,10 +16,12 @@ from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.totals import EvidenceTotals, evidence_totals
 from needling_facts.evidence.vocabulary import Outcome, Verdict
 
-__all__ = ["Library", "UnknownClaimError", "UnknownReferenceError"]
+__all__ = ["Library", "UnknownClaimError", "UnknownIdError", "UnknownReferenceError"]
 
 
-class _UnknownIdError(KeyError):
+class UnknownIdError(NeedlingFactsError, KeyError):
+    """An id the library does not have; a `KeyError` too, as a missing mapping key is."""
+
     kind = "id"
 
     def __init__(self, wanted: str, known: Iterable[str]) -> None:
@@ -33,13 +36,13 @@ class _UnknownIdError(KeyError):
         return message
 
 
-class UnknownClaimError(_UnknownIdError):
+class UnknownClaimError(UnknownIdError):
     """Raised by `Library.claim` for an id the library does not have."""
 
     kind = "claim"
 
 
-class UnknownReferenceError(_UnknownIdError):
+class UnknownReferenceError(UnknownIdError):
     """Raised by `Library.reference` for a key the library does not have."""
 
     kind = "reference"

@@ -10,13 +10,15 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from needling_facts.checks.claims import check_library
+from needling_facts.checks.claims import CLAIM_UNKNOWN_CITATION, check_library
 from needling_facts.checks.records import check_records, enrich_references
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Reference
 from needling_facts.library import Library
 from needling_facts.sources.bibtex.read import (
+    BIB_FILE_NOT_FOUND,
+    BIB_NOT_UTF8,
     ParsedBibliography,
     parse_bibliography,
     read_bibliography,
@@ -32,6 +34,13 @@ from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
+
+CLAIM_DIR_NOT_FOUND = declare_code(
+    "claim.dir-not-found",
+    Severity.ERROR,
+    "The claims folder does not exist.",
+    "--claims missing/",
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -101,9 +110,9 @@ def load_from(
     for file in claim_files:
         problems.extend(file.problems)
     checked = check_library(parsed.references, claim_files)
-    if any(p.code == "bib.file-not-found" for p in parsed.problems):
+    if any(p.code == BIB_FILE_NOT_FOUND.code for p in parsed.problems):
         # Without the bibliography every cited key is "unknown": report the cause alone.
-        checked = [p for p in checked if p.code != "claim.unknown-citation"]
+        checked = [p for p in checked if p.code != CLAIM_UNKNOWN_CITATION.code]
     problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
     claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
@@ -136,7 +145,7 @@ def claim_paths(claims_dir: Path) -> list[Path]:
 
 def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]:
     if not claims_dir.is_dir():
-        return [], [Problem(str(claims_dir), 1, 1, "claim.dir-not-found", "no such folder")]
+        return [], [CLAIM_DIR_NOT_FOUND.at(str(claims_dir), 1, 1, "no such folder")]
     files = [_read_claim_file_cached(path) for path in claim_paths(claims_dir)]
     return files, []
 
@@ -190,7 +199,7 @@ def _read_bibliography_cached(path: Path, cache_dir: Path | None = None) -> Pars
     parsed = _read_disk_cache(cache_dir, cache_key) if cache_dir else None
     if parsed is None:
         # Decode here and drop the bytes before parsing: a 50 MB file is then held once, not twice.
-        text, problem = read_text(data, str(path), "bib.not-utf8")
+        text, problem = read_text(data, str(path), BIB_NOT_UTF8)
         del data
         parsed = parse_bibliography(text, str(path))
         del text

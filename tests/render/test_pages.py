@@ -113,7 +113,8 @@ def test_every_string_from_the_sources_is_escaped() -> None:
         assert "<img" not in text
         assert "<b>" not in text
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in rendered
-    assert "&#124; pipe" in rendered  # a pipe cannot break the evidence table
+    finding = "&lt;script&gt;alert(&#x27;finding&#x27;)&lt;/script&gt; | pipe"
+    assert f'<td data-label="Finding">{finding}</td>' in rendered
 
 
 def test_claim_page_shows_everything_a_reader_needs() -> None:
@@ -122,7 +123,11 @@ def test_claim_page_shows_everything_a_reader_needs() -> None:
     assert (
         "<blockquote>Microneedling can treat keloid, acne, and surgical scars.</blockquote>" in page
     )
-    assert "| Fabbrocini et al. 2014 [@Fabbrocini2014, Abstract] | case series | 60 |" in page
+    assert (
+        '<tr><td data-label="Study">Fabbrocini et al. 2014 [@Fabbrocini2014, Abstract]</td>'
+        '<td data-label="Design">case series</td>'
+        '<td data-label="Participants" style="text-align: right">60</td>'
+    ) in page
     # the outcome badge is a Markdown link to the outcome's source, whatever the URL scheme
     assert "](../outcomes/scars.md){ .nf-badge .nf-outcome }" in page
     assert "../../outcomes" not in page
@@ -131,7 +136,7 @@ def test_claim_page_shows_everything_a_reader_needs() -> None:
     assert "## Caveats\n\n- No control group." in page
     assert "| Needle depth | 1.5\u20132 mm |" in page
     assert "| Aspect | As reported |" in page  # no empty header row
-    assert '<div class="nf-evidence" markdown>' in page
+    assert '<div class="nf-evidence">' in page
     assert "| Scar types | atrophic-acne |" in page
     assert "Last reviewed 2026-11-24" in page
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 
 from needling_facts.checks.evidence import evidence_problems, grade_problems, inconsistent_designs
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
@@ -14,6 +14,49 @@ from needling_facts.evidence.vocabulary import Stance, Verdict
 from needling_facts.sources.claim_files import ClaimFile
 
 __all__ = ["check_library"]
+
+CLAIM_DUPLICATE_ID = declare_code(
+    "claim.duplicate-id",
+    Severity.ERROR,
+    "Two claim files (in different folders) have the same id.",
+    "a/acne.md and b/acne.md",
+)
+
+CLAIM_UNKNOWN_CITATION = declare_code(
+    "claim.unknown-citation",
+    Severity.ERROR,
+    "An evidence item or the prose cites a key that is not in the bibliography.",
+    "ref: Nobody2020",
+)
+
+CLAIM_CITATION_NOT_IN_EVIDENCE = declare_code(
+    "claim.citation-not-in-evidence",
+    Severity.WARNING,
+    "The prose cites a reference that is not listed among the claim's evidence items.",
+    "[@Other2019] in the body only",
+)
+
+CLAIM_VERDICT_UNSUPPORTED = declare_code(
+    "claim.verdict-unsupported",
+    Severity.ERROR,
+    "The verdict needs evidence of a stance the claim lacks (supported: a supporting item; "
+    "contradicted: a contradicting item).",
+    "verdict: supported with no `stance: supports` item",
+)
+
+CLAIM_VERDICT_CERTAINTY_MISMATCH = declare_code(
+    "claim.verdict-certainty-mismatch",
+    Severity.WARNING,
+    "The article's wording is judged `supported` while the certainty is `very-low`.",
+    "verdict: supported with certainty: very-low",
+)
+
+BIB_UNUSED_REFERENCE = declare_code(
+    "bib.unused-reference",
+    Severity.WARNING,
+    "No claim cites the reference, in its evidence or its prose.",
+    "an entry no claim names",
+)
 
 
 def check_library(
@@ -26,11 +69,10 @@ def check_library(
     for file in files:
         if file.claim_id in first_file_of_id:
             problems.append(
-                Problem(
+                CLAIM_DUPLICATE_ID.at(
                     file.path,
                     1,
                     1,
-                    "claim.duplicate-id",
                     f"claim id {file.claim_id!r} is already used by "
                     f"{first_file_of_id[file.claim_id]}",
                 )
@@ -46,11 +88,10 @@ def check_library(
     for key, reference in references.items():
         if key not in used and reference.source is not None:
             problems.append(
-                Problem(
+                BIB_UNUSED_REFERENCE.at(
                     reference.source.path,
                     reference.source.line,
                     1,
-                    "bib.unused-reference",
                     f"reference {key!r} is not cited by any claim",
                 )
             )
@@ -73,27 +114,22 @@ def _citation_problems(
         if key not in references:
             line = file.line_of("evidence", index, "ref")
             problems.append(
-                Problem(file.path, line, 1, "claim.unknown-citation", _unknown(key, references))
+                CLAIM_UNKNOWN_CITATION.at(file.path, line, 1, _unknown(key, references))
             )
     for citation in file.body_citations:
         used.add(citation.key)
         if citation.key not in references:
             problems.append(
-                Problem(
-                    file.path,
-                    citation.line,
-                    citation.col,
-                    "claim.unknown-citation",
-                    _unknown(citation.key, references),
+                CLAIM_UNKNOWN_CITATION.at(
+                    file.path, citation.line, citation.col, _unknown(citation.key, references)
                 )
             )
         elif citation.key not in evidence_keys:
             problems.append(
-                Problem(
+                CLAIM_CITATION_NOT_IN_EVIDENCE.at(
                     file.path,
                     citation.line,
                     citation.col,
-                    "claim.citation-not-in-evidence",
                     f"the prose cites {citation.key!r}, which is not among the evidence items",
                 )
             )
@@ -111,22 +147,20 @@ def _verdict_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
     needed = needs.get(claim.verdict)
     if needed is not None and needed not in stances:
         problems.append(
-            Problem(
+            CLAIM_VERDICT_UNSUPPORTED.at(
                 file.path,
                 file.line_of("verdict"),
                 1,
-                "claim.verdict-unsupported",
                 f"verdict {claim.verdict.value!r} needs an evidence item with stance "
                 f"{needed.value!r}",
             )
         )
     if claim.verdict is Verdict.SUPPORTED and claim.certainty is Certainty.VERY_LOW:
         problems.append(
-            Problem(
+            CLAIM_VERDICT_CERTAINTY_MISMATCH.at(
                 file.path,
                 file.line_of("verdict"),
                 1,
-                "claim.verdict-certainty-mismatch",
                 "verdict 'supported' rests on evidence of very low certainty; consider "
                 "'partly-supported'",
             )

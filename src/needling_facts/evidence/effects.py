@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from needling_facts.evidence._frozen import Frozen
+from needling_facts.evidence.fields import Spec, WrittenAsScalar
 
 __all__ = ["EffectEstimate", "Favours", "Measure", "PValue"]
 
@@ -73,11 +74,13 @@ _P_TEXT = re.compile(r"^\s*(?:p\s*)?(<=|>=|≤|≥|<|>|=)?\s*(\d*\.?\d+(?:[eE]-?
 _UNICODE = {"≤": "<=", "≥": ">="}
 
 
-class PValue(Frozen):
+class PValue(Frozen, WrittenAsScalar):
     """A reported p-value: ``0.0005`` or ``"<0.001"`` / ``"=0.02"`` in YAML."""
 
-    relation: Relation = "="
-    value: float = Field(ge=0, le=1)
+    relation: Annotated[Relation, Spec()] = Field(
+        default="=", description="How the reported p-value relates to the number."
+    )
+    value: Annotated[float, Spec()] = Field(ge=0, le=1, description="The number, from 0 to 1.")
 
     @model_validator(mode="before")
     @classmethod
@@ -111,18 +114,42 @@ def _check_range(measure: Measure | None, number: float, what: str) -> None:
 class EffectEstimate(Frozen):
     """One effect a study reports for one comparison, outcome and time point."""
 
-    comparison: str = Field(min_length=1)
-    outcome: str = Field(min_length=1)
-    timepoint: str | None = None
-    measure: Measure
+    comparison: Annotated[str, Spec()] = Field(
+        min_length=1, description="What is compared, e.g. microneedling vs untreated half-face."
+    )
+    outcome: Annotated[str, Spec()] = Field(
+        min_length=1, description="What was measured, e.g. Goodman and Baron grade."
+    )
+    timepoint: Annotated[str | None, Spec()] = Field(
+        default=None, description="When it was measured, e.g. 3 months after the last session."
+    )
+    measure: Annotated[Measure, Spec()] = Field(description="What kind of number the estimate is.")
     # Validated even when absent so "value is required" points at the effect it belongs to.
-    value: float | None = Field(default=None, validate_default=True)
-    ci: tuple[float, float] | None = None
-    ci_level: float | None = Field(default=None, gt=0, lt=1)
-    p: PValue | None = Field(default=None, validate_default=True)
-    participants: int | None = Field(default=None, ge=1)
-    favours: Favours | None = None
-    locator: str = Field(min_length=1)
+    value: Annotated[float | None, Spec()] = Field(
+        default=None,
+        validate_default=True,
+        description="The estimate as reported; none for p-value-only.",
+    )
+    ci: Annotated[tuple[float, float] | None, Spec()] = Field(
+        default=None, description="Confidence interval: exactly two numbers, [low, high]."
+    )
+    ci_level: Annotated[float | None, Spec()] = Field(
+        default=None, gt=0, lt=1, description="Level of the interval, e.g. 0.9; 0.95 if unstated."
+    )
+    p: Annotated[PValue | None, Spec()] = Field(
+        default=None,
+        validate_default=True,
+        description='The reported p-value, e.g. 0.03 or "<0.001".',
+    )
+    participants: Annotated[int | None, Spec()] = Field(
+        default=None, ge=1, description="Participants analysed for this estimate."
+    )
+    favours: Annotated[Favours | None, Spec()] = Field(
+        default=None, description="Which arm the reported effect favours."
+    )
+    locator: Annotated[str, Spec()] = Field(
+        min_length=1, description="Where the estimate is reported, e.g. Table 2."
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -20,17 +20,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from needling_facts._version import __version__
+from needling_facts.errors import NeedlingFactsError
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["FetchError", "OfflineError", "ServiceConfig", "Services"]
+__all__ = ["FetchError", "OfflineError", "RateLimitedError", "ServiceConfig", "Services"]
 
 MAILTO_ENV = "NEEDLING_FACTS_MAILTO"
 NCBI_KEY_ENV = "NCBI_API_KEY"
 
 
-class FetchError(Exception):
+class FetchError(NeedlingFactsError):
     """One request failed; ``kind`` says how (not-found, rate-limited, timeout, ...)."""
 
     def __init__(self, kind: str, message: str) -> None:
@@ -42,13 +43,16 @@ class OfflineError(FetchError):
     """The host could not be reached at all (no route, no DNS): most likely no network."""
 
 
-class _RateLimitedError(Exception):
-    """A 429 answer, with the wait the service asked for (seconds), if it gave one."""
+class RateLimitedError(FetchError):
+    """A 429 answer, with the ``wait`` the service asked for (seconds), if it gave one.
+
+    `Services` waits it out a few times before letting it through.
+    """
 
     def __init__(self, retry_after: str | None) -> None:
         self.wait = float(retry_after) if retry_after and retry_after.strip().isdigit() else None
         hint = f"; the service asks to wait {retry_after} s" if retry_after else ""
-        super().__init__(f"rate limited (429){hint}; try again later")
+        super().__init__("rate-limited", f"rate limited (429){hint}; try again later")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +125,10 @@ class Services:
         for attempt in range(self.config.rate_limit_retries + 1):
             try:
                 return self._get_once(url, params)
-            except _RateLimitedError as limited:
+            except RateLimitedError as limited:
                 wait = limited.wait if limited.wait is not None else float(2**attempt)
                 if attempt == self.config.rate_limit_retries or wait > self.config.longest_wait:
-                    raise FetchError("rate-limited", str(limited)) from None
+                    raise
                 self._sleep(wait)
         raise AssertionError("unreachable")  # the loop returns or raises
 
@@ -137,7 +141,9 @@ class Services:
         except httpx.ConnectError as error:
             host = httpx.URL(url).host
             if not self.reached:
-                raise OfflineError("offline", f"cannot reach {host} ({error})") from None
+                raise OfflineError(
+                    "offline", f"no network: cannot reach {host} ({error})"
+                ) from None
             raise FetchError("connection", f"cannot reach {host} ({error})") from None
         except httpx.TransportError as error:
             raise FetchError("connection", f"{type(error).__name__}: {error}") from None
@@ -146,7 +152,7 @@ class Services:
         if status == 404:
             raise FetchError("not-found", "not found (404)")
         if status == 429:
-            raise _RateLimitedError(response.headers.get("Retry-After"))
+            raise RateLimitedError(response.headers.get("Retry-After"))
         if status >= 500:
             raise FetchError("server-error", f"service error ({status}); try again later")
         if status >= 400:

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
+from needling_facts.errors import NeedlingFactsError
 from needling_facts.evidence.reference import Update, UpdateType
 from needling_facts.sources.records import FieldsSeen, SourceRecord
 
@@ -40,7 +41,7 @@ class Work:
     """Authors as (family, given), for writing a bib entry."""
 
 
-class ResponseFormatError(ValueError):
+class ResponseFormatError(NeedlingFactsError, ValueError):
     """The service answered, but not in the documented format (or, ``empty``, with nothing)."""
 
     def __init__(self, message: str, *, empty: bool = False) -> None:

@@ -11,24 +11,23 @@ reference list after the last section, since numbering needs the whole page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from needling_facts.evidence.claim import Claim, ScarClaim
+from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
 from needling_facts.export.jsonld import claim_jsonld, script_tag
 from needling_facts.render.citations import inert
+from needling_facts.render.evidence_table import evidence_table as evidence_table_html
 from needling_facts.render.forest import forest_plot
-from needling_facts.render.labels import study_label
 from needling_facts.render.markup import badge, cell, esc
 from needling_facts.render.paths import outcome_path
 from needling_facts.render.retraction import claim_retraction_notice
 from needling_facts.render.rob import risk_of_bias_table
 from needling_facts.render.sof import summary_of_findings
-from needling_facts.sources.citation_syntax import parse_key
 
-__all__ = ["CLAIM_SECTIONS", "PageContext", "Section", "citation"]
+__all__ = ["CLAIM_SECTIONS", "PageContext", "Section"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +40,6 @@ class PageContext:
 
 Section = Callable[[Claim, PageContext], str]
 """A claim-page section: the claim and its page context in, a Markdown block (or "") out."""
-
-
-def citation(key: str, locator: str | None = None) -> str:
-    """``[@key, locator]`` in pandoc syntax, with the locator escaped so that any text (a ``;``,
-    brackets, an ``@``) stays part of it, and a key outside the simple syntax braced."""
-    shown = key if parse_key(key, 0, len(key)) == (key, len(key)) else "{" + key + "}"
-    text = ""
-    if locator:
-        words = " ".join(locator.split())
-        text = ", " + re.sub(r"([\\\[\];@`])", r"\\\1", words)
-    return f"[@{shown}{text}]"
 
 
 def _yaml_string(value: str) -> str:
@@ -154,23 +142,12 @@ def summary_of_findings_table(claim: Claim, context: PageContext) -> str:
 
 
 def evidence_table(claim: Claim, context: PageContext) -> str:
-    """One row per study: design, participants, what it found and which way it points."""
+    """One row per study, one column per field `Evidence` declares for display."""
     if not claim.evidence:
         return "## Evidence\n\nNo clinical study was found for this claim."
     # In a <div> so the stylesheet can stack the rows on a phone (no sideways scrolling).
-    lines = ['<div class="nf-evidence" markdown>', ""]
-    lines += ["| Study | Design | n | What it found | Stance |", "|---|---|---:|---|---|"]
-    for item in claim.evidence:
-        study = cell(study_label(context.references.get(item.ref), item.ref))
-        lines.append(
-            f"| {study} {citation(item.ref, item.locator)} "
-            f"| {cell(item.design.label)} "
-            f"| {item.participants or '&ndash;'} | {cell(item.finding)} "
-            f'| <span class="nf-stance nf-stance-{item.stance.value}">'
-            f"{item.stance.value}</span> |"
-        )
-    lines += ["", "</div>"]
-    return "## Evidence\n\n" + "\n".join(lines)
+    table = evidence_table_html(claim, context.references)
+    return f'## Evidence\n\n<div class="nf-evidence">\n\n{table}\n\n</div>'
 
 
 def forest_plots(claim: Claim, context: PageContext) -> str:
@@ -206,33 +183,10 @@ def contraindications(claim: Claim, context: PageContext) -> str:
     return _bullets("Contraindications", claim.contraindications)
 
 
-def _protocol_rows(claim: Claim) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    for label, value in (
-        ("Population", claim.population),
-        ("Intervention", claim.intervention),
-        ("Comparator", claim.comparator),
-    ):
-        if value:
-            rows.append((label, esc(value)))
-    if isinstance(claim, ScarClaim):
-        rows.append(("Scar types", ", ".join(esc(t.value) for t in claim.scar_types)))
-    if claim.skin_types:
-        rows.append(("Fitzpatrick skin types", ", ".join(t.value for t in claim.skin_types)))
-    protocol = claim.protocol
-    for label, number, unit in (
-        ("Sessions", protocol.sessions, ""),
-        ("Interval", protocol.interval_weeks, " weeks"),
-        ("Needle depth", protocol.needle_depth_mm, " mm"),
-    ):
-        if number is not None:
-            rows.append((label, f"{number}{unit}"))
-    return rows
-
-
 def population_and_protocol(claim: Claim, context: PageContext) -> str:
     """Who was studied and how they were treated, as reported (a table)."""
-    rows = _protocol_rows(claim)
+    # Every field the claim declares for display that has a value, in declaration order.
+    rows = [(label, cell(text)) for label, text in shown_values(claim)]
     if not rows:
         return ""
     lines = ["## Population and protocol", "", "| Aspect | As reported |", "|---|---|"]

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.evidence.reference import Update, UpdateType
 from needling_facts.sources.text import read_text
 
@@ -35,6 +35,14 @@ __all__ = [
     "record_json",
     "records_dir_for",
 ]
+
+REF_INVALID_RECORD = declare_code(
+    "ref.invalid-record",
+    Severity.ERROR,
+    "A frozen record file (`records/<Key>.json`) is not valid JSON, does not follow the record "
+    "format, or names another key than its file name.",
+    'records/Alam2014.json: {"key": "Alam2014", "records": []}',
+)
 
 RECORDS_FOLDER = "records"
 """Name of the folder of frozen records, a sibling of the claims folder."""
@@ -142,11 +150,10 @@ def read_records(folder: Path) -> RecordSet:
             out.problems.append(parsed)
         elif parsed.key != path.stem:
             out.problems.append(
-                Problem(
+                REF_INVALID_RECORD.at(
                     str(path),
                     _line_of_key(path),
                     1,
-                    "ref.invalid-record",
                     f"record key {parsed.key!r} differs from the file name {path.stem!r}",
                 )
             )
@@ -179,24 +186,20 @@ def _read_cached(path: Path) -> FrozenRecord | Problem:
 
 
 def _parse(data: bytes, display: str) -> FrozenRecord | Problem:
-    text, problem = read_text(data, display, "ref.invalid-record")
+    text, problem = read_text(data, display, REF_INVALID_RECORD)
     if problem is not None:
         return problem
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        return Problem(display, error.lineno, error.colno, "ref.invalid-record", error.msg)
+        return REF_INVALID_RECORD.at(display, error.lineno, error.colno, error.msg)
     try:
         return FrozenRecord.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        return Problem(
-            display,
-            _line_of(text, first["loc"]),
-            1,
-            "ref.invalid-record",
-            f"{where}: {first['msg']}" + _more(error),
+        return REF_INVALID_RECORD.at(
+            display, _line_of(text, first["loc"]), 1, f"{where}: {first['msg']}" + _more(error)
         )
 
 

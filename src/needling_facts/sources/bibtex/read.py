@@ -19,15 +19,147 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model as bib
 
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import CodeInfo, Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Location, Person, Reference
 from needling_facts.sources.bibtex.scan import BibScan, closing, restore, scan, split_concatenation
-from needling_facts.sources.links import unsafe_links, unsafe_url
+from needling_facts.sources.links import CONTENT_UNSAFE_LINK, unsafe_links, unsafe_url
 from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.text import decode_text, read_text
 
 __all__ = ["ParsedBibliography", "normalise_doi", "parse_bibliography", "read_bibliography"]
+
+BIB_FILE_NOT_FOUND = declare_code(
+    "bib.file-not-found",
+    Severity.ERROR,
+    "The bibliography file does not exist or cannot be read.",
+    "--bib missing.bib",
+)
+
+BIB_NOT_UTF8 = declare_code(
+    "bib.not-utf8",
+    Severity.ERROR,
+    "The bibliography file is not valid UTF-8.",
+    "a Latin-1 byte \\xe9",
+)
+
+BIB_PARSE_ERROR = declare_code(
+    "bib.parse-error",
+    Severity.ERROR,
+    "bibtexparser could not parse a block; the entries around it are still read.",
+    "@article{Key2020,\n  title = {Unclosed\n  year = 2020,\n}",
+)
+
+BIB_UNPARSED_TEXT = declare_code(
+    "bib.unparsed-text",
+    Severity.ERROR,
+    "Text outside any entry looks like an entry that the parser skipped (e.g. `@article` "
+    "without a brace).",
+    "@article Key2020, title = {x}}",
+)
+
+BIB_DUPLICATE_KEY = declare_code(
+    "bib.duplicate-key",
+    Severity.ERROR,
+    "Two entries share a citation key; only the first is used.",
+    "@article{Key2020, ...}\n@article{Key2020, ...}",
+)
+
+BIB_DUPLICATE_FIELD = declare_code(
+    "bib.duplicate-field",
+    Severity.ERROR,
+    "An entry sets the same field twice; the first value is used.",
+    "@article{Key2020, year = {2020}, year = {2021}}",
+)
+
+BIB_DUPLICATE_DOI = declare_code(
+    "bib.duplicate-doi",
+    Severity.ERROR,
+    "Two entries have the same DOI (compared case-insensitively).",
+    "doi = {10.1111/ABC} in one entry, doi = {10.1111/abc} in another",
+)
+
+BIB_DUPLICATE_PMID = declare_code(
+    "bib.duplicate-pmid",
+    Severity.ERROR,
+    "Two entries have the same PubMed id.",
+    "pmid = {23216209} in two entries",
+)
+
+BIB_MISSING_FIELD = declare_code(
+    "bib.missing-field",
+    Severity.ERROR,
+    "A field required for the entry type is absent (article: title, journal, year), also after "
+    "biblatex inheritance (`crossref`, `xdata`) and aliases (`journaltitle` for `journal`, "
+    "`date` for `year`).",
+    "@article{Key2020, title = {x}}",
+)
+
+BIB_NO_AUTHOR = declare_code(
+    "bib.no-author",
+    Severity.WARNING,
+    "An article has no author field. Allowed, because a byline no public record shows is left "
+    "out rather than guessed; the citation then starts with the title.",
+    "@article{IntWoundJ2021, title = {...}, journal = {Int Wound J}, year = {2021}}",
+)
+
+BIB_NO_IDENTIFIER = declare_code(
+    "bib.no-identifier",
+    Severity.WARNING,
+    "An article has no DOI, PubMed id or PubMed Central id. Allowed, because an identifier no "
+    "public record shows is left out rather than guessed; the entry stays on the to-do list "
+    "until one is seen.",
+    "@article{Bonati2017, title = {...}, journal = {J Drugs Dermatol}, year = {2017}}",
+)
+
+BIB_DUPLICATE_PMCID = declare_code(
+    "bib.duplicate-pmcid",
+    Severity.ERROR,
+    "Two entries have the same PubMed Central id.",
+    "pmcid = {PMC3531004} in two entries",
+)
+
+BIB_UNDEFINED_MACRO = declare_code(
+    "bib.undefined-macro",
+    Severity.ERROR,
+    "A field uses a name that no `@string` defines (BibTeX would print it as nothing).",
+    "journal = jdt without @string{jdt = ...}",
+)
+
+BIB_UNKNOWN_CROSSREF = declare_code(
+    "bib.unknown-crossref",
+    Severity.ERROR,
+    "A `crossref` or `xdata` field names no entry of the file, or loops back to the entry.",
+    "crossref = {NoSuchProceedings}",
+)
+
+BIB_INVALID_YEAR = declare_code(
+    "bib.invalid-year",
+    Severity.ERROR,
+    "The year is not a four-digit number.",
+    "year = {in press}",
+)
+
+BIB_INVALID_DOI = declare_code(
+    "bib.invalid-doi",
+    Severity.ERROR,
+    "The DOI does not look like a DOI (10.NNNN/suffix).",
+    "doi = {doi:10.1111}",
+)
+
+BIB_INVALID_PMID = declare_code(
+    "bib.invalid-pmid",
+    Severity.ERROR,
+    "The PMID is not a number without a leading zero.",
+    "pmid = {PMC123}, pmid = {023216209}",
+)
+
+BIB_INVALID_PMCID = declare_code(
+    "bib.invalid-pmcid",
+    Severity.ERROR,
+    "The PMCID is not PMC followed by digits.",
+    "pmcid = {123}",
+)
 
 # A library must not print through logging's last-resort handler; failures we report ourselves.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -91,9 +223,9 @@ def read_bibliography(path: Path, data: bytes | None = None) -> ParsedBibliograp
         data = read_regular_file(path) if data is None else data
     except UnreadableFileError as error:
         return ParsedBibliography(
-            display, problems=[Problem(display, 1, 1, "bib.file-not-found", error.reason)]
+            display, problems=[BIB_FILE_NOT_FOUND.at(display, 1, 1, error.reason)]
         )
-    text, problem = read_text(data, display, "bib.not-utf8")
+    text, problem = read_text(data, display, BIB_NOT_UTF8)
     parsed = parse_bibliography(text, display)
     if problem is not None:
         parsed.problems.insert(0, problem)
@@ -195,18 +327,17 @@ def parse_split(split: SplitBibliography, path: str, *, build: bool = True) -> P
             head = (block.raw or "").strip().splitlines()[:1]
             what = f" in {head[0][:60]!r}" if head else ""
             out.problems.append(
-                Problem(path, line, 1, "bib.parse-error", f"cannot parse block{what}: {reason}")
+                BIB_PARSE_ERROR.at(path, line, 1, f"cannot parse block{what}: {reason}")
             )
         elif isinstance(block, bib.Entry):
             builder.add(block)
         elif isinstance(block, bib.ImplicitComment):
             for offset, stray in _stray_entries(block.raw or block.comment):
                 out.problems.append(
-                    Problem(
+                    BIB_UNPARSED_TEXT.at(
                         path,
                         line + offset,
                         1,
-                        "bib.unparsed-text",
                         f"text outside any entry looks like an entry that was skipped: {stray!r}",
                     )
                 )
@@ -215,7 +346,7 @@ def parse_split(split: SplitBibliography, path: str, *, build: bool = True) -> P
         logged_line = int(match.group(1)) + 1 if match else 1
         if logged_line not in reported_lines:
             first = message.strip().splitlines()[0]
-            out.problems.append(Problem(path, logged_line, 1, "bib.parse-error", first))
+            out.problems.append(BIB_PARSE_ERROR.at(path, logged_line, 1, first))
     if build:
         builder.finish()
     out.problems.sort()
@@ -290,8 +421,8 @@ class _Builder:
         self.strings: dict[str, str] = dict(MONTHS)
         self.entries: dict[str, tuple[bib.Entry, int, dict[str, tuple[str, int]]]] = {}
 
-    def problem(self, line: int, code: str, message: str) -> None:
-        self.out.problems.append(Problem(self.path, line, 1, code, message))
+    def problem(self, line: int, code: CodeInfo, message: str) -> None:
+        self.out.problems.append(code.at(self.path, line, 1, message))
 
     def define_strings(self, blocks: list[Any]) -> None:
         """Read the ``@string`` macros in file order (a macro may use the ones before it)."""
@@ -305,7 +436,7 @@ class _Builder:
         for name in names:
             self.problem(
                 line,
-                "bib.undefined-macro",
+                BIB_UNDEFINED_MACRO,
                 f"{where} uses {name!r}, which no @string defines; write it in braces if it is "
                 "text",
             )
@@ -317,7 +448,7 @@ class _Builder:
             first_key, first_line = self.first_line_of_key[folded]
             self.problem(
                 line,
-                "bib.duplicate-key",
+                BIB_DUPLICATE_KEY,
                 f"key {entry.key!r} is already used by the entry at line {first_line}"
                 + ("" if first_key == entry.key else f" ({first_key!r})")
                 + "; this entry is ignored",
@@ -332,7 +463,7 @@ class _Builder:
                 # Also `title` and `Title`: BibTeX field names ignore case.
                 self.problem(
                     field_line,
-                    "bib.duplicate-field",
+                    BIB_DUPLICATE_FIELD,
                     f"entry {entry.key!r} sets {item.key!r} again; the first value is kept",
                 )
                 continue
@@ -358,14 +489,14 @@ class _Builder:
                 if parent in seen or parent == folded:
                     self.problem(
                         link_line,
-                        "bib.unknown-crossref",
+                        BIB_UNKNOWN_CROSSREF,
                         f"{link} of {entry.key!r} loops back to {parent_key.strip()!r}",
                     )
                     continue
                 if parent not in self.entries:
                     self.problem(
                         link_line,
-                        "bib.unknown-crossref",
+                        BIB_UNKNOWN_CROSSREF,
                         f"{link} of {entry.key!r} names {parent_key.strip()!r}, which is not an "
                         "entry of this file",
                     )
@@ -396,7 +527,7 @@ class _Builder:
             if not any(fields.get(name, ("", 0))[0].strip() for name in names):
                 self.problem(
                     line,
-                    "bib.missing-field",
+                    BIB_MISSING_FIELD,
                     f"@{entry_type} entry {key!r} has no {required!r} field"
                     + (f" (nor {' or '.join(map(repr, names[1:]))})" if len(names) > 1 else ""),
                 )
@@ -404,7 +535,7 @@ class _Builder:
         if entry_type == "article" and not fields.get("author", ("", 0))[0].strip():
             self.problem(
                 line,
-                "bib.no-author",
+                BIB_NO_AUTHOR,
                 f"@article entry {key!r} has no author: cited by title (add the authors once a "
                 "public record shows them)",
             )
@@ -415,7 +546,7 @@ class _Builder:
             # Most articles have one; a missing one is usually one nobody has seen yet.
             self.problem(
                 line,
-                "bib.no-identifier",
+                BIB_NO_IDENTIFIER,
                 f"@article entry {key!r} has no doi, pmid or pmcid: readers cannot look it up "
                 "by identifier (add one once a public record shows it)",
             )
@@ -431,7 +562,7 @@ class _Builder:
                 year = int(raw_year)
             else:
                 self.problem(
-                    year_line, "bib.invalid-year", f"year {raw_year!r} of {key!r} is not a year"
+                    year_line, BIB_INVALID_YEAR, f"year {raw_year!r} of {key!r} is not a year"
                 )
         elif "date" in fields:  # biblatex: date = {2021-03-15} (or a range 2020/2021)
             raw_date, date_line = fields["date"]
@@ -441,13 +572,13 @@ class _Builder:
             else:
                 self.problem(
                     date_line,
-                    "bib.invalid-year",
+                    BIB_INVALID_YEAR,
                     f"date {raw_date!r} of {key!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                 )
-        doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, "bib.invalid-doi")
-        pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, "bib.invalid-pmid")
+        doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, BIB_INVALID_DOI)
+        pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, BIB_INVALID_PMID)
         pmcid = self._identifier(
-            fields, "pmcid", key, _PMCID, lambda v: v.strip().upper(), "bib.invalid-pmcid"
+            fields, "pmcid", key, _PMCID, lambda v: v.strip().upper(), BIB_INVALID_PMCID
         )
         self._unsafe_links(key, fields)
         if doi:
@@ -484,14 +615,12 @@ class _Builder:
         if scheme is not None:
             self.problem(
                 url_line,
-                "content.unsafe-link",
+                CONTENT_UNSAFE_LINK,
                 f"url of {key!r} uses the {scheme}: scheme (only http, https and mailto)",
             )
         for name, (value, value_line) in fields.items():
             for found in unsafe_links(value):
-                self.problem(
-                    value_line, "content.unsafe-link", f"{name} of {key!r}: {found.message}"
-                )
+                self.problem(value_line, CONTENT_UNSAFE_LINK, f"{name} of {key!r}: {found.message}")
 
     def _identifier(
         self,
@@ -500,7 +629,7 @@ class _Builder:
         key: str,
         pattern: re.Pattern[str],
         normalise: Any,
-        code: str,
+        code: CodeInfo,
     ) -> str | None:
         if name not in fields:
             return None
@@ -515,9 +644,9 @@ class _Builder:
         """Build the references (all entries are known now) and report shared identifiers."""
         self._build()
         for label, table, code in (
-            ("DOI", self.dois, "bib.duplicate-doi"),
-            ("PMID", self.pmids, "bib.duplicate-pmid"),
-            ("PMCID", self.pmcids, "bib.duplicate-pmcid"),
+            ("DOI", self.dois, BIB_DUPLICATE_DOI),
+            ("PMID", self.pmids, BIB_DUPLICATE_PMID),
+            ("PMCID", self.pmcids, BIB_DUPLICATE_PMCID),
         ):
             for value, places in table.items():
                 first_key, first_line = places[0]

@@ -1,32 +1,20 @@
-"""The library as data for apps: JSON (with its JSON Schema), CSL-JSON and schema.org JSON-LD."""
+"""The ``json`` export: the whole library, cross-linked, with its data and schema versions."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from needling_facts._version import DATA_VERSION, __version__
 from needling_facts.evidence.claim import Claim, GeneralClaim, ScarClaim
+from needling_facts.evidence.fields import export_exclude
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.totals import EvidenceTotals
-from needling_facts.export.csl_json import to_csl_json
-from needling_facts.export.jsonld import SOURCE_ARTICLE, claim_jsonld, reference_jsonld, script_tag
 from needling_facts.library import Library
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "SOURCE_ARTICLE",
-    "LibraryExport",
-    "claim_jsonld",
-    "export_csl_json",
-    "export_json",
-    "export_jsonld",
-    "export_schema",
-    "script_tag",
-]
+__all__ = ["SCHEMA_VERSION", "LibraryExport", "build_export", "export_json"]
 
 
 SCHEMA_VERSION = "2.1"
@@ -87,7 +75,8 @@ class LibraryExport(BaseModel):
 
 
 def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
-    data = claim.model_dump(exclude={"source"})
+    # What is exported is what the model declares for export (`Spec.exported`), at any depth.
+    data = claim.model_dump(exclude=export_exclude(type(claim)))
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
     data["evidence_totals"] = claim.totals
     if claim.grade is not None:
@@ -107,6 +96,7 @@ def _portable(reference: Reference) -> Reference:
 
 
 def build_export(library: Library) -> LibraryExport:
+    """The library as the `LibraryExport` model (what ``export_json`` serialises)."""
     return LibraryExport(
         data_version=DATA_VERSION,
         package_version=__version__,
@@ -124,22 +114,5 @@ def build_export(library: Library) -> LibraryExport:
 
 
 def export_json(library: Library) -> str:
+    """``needling-facts export --format json``: `LibraryExport` as indented JSON."""
     return build_export(library).model_dump_json(indent=2, exclude_none=True) + "\n"
-
-
-def export_schema() -> str:
-    schema = LibraryExport.model_json_schema(mode="serialization")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return json.dumps(schema, indent=2) + "\n"
-
-
-def export_csl_json(library: Library) -> str:
-    items = [to_csl_json(ref) for ref in library.references.values()]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-
-
-def export_jsonld(library: Library) -> str:
-    graph = [claim_jsonld(c, library.references) for c in library.claims.values()]
-    graph += [reference_jsonld(r) for r in library.references.values()]
-    document = {"@context": "https://schema.org", "@graph": graph}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
