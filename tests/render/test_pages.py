@@ -126,7 +126,7 @@ def test_claim_page_shows_everything_a_reader_needs() -> None:
     assert (
         '<tr><td data-label="Study">Fabbrocini et al. 2014 [@Fabbrocini2014, Abstract]</td>'
         '<td data-label="Design">case series</td>'
-        '<td data-label="Participants" style="text-align: right">60</td>'
+        '<td data-label="Participants" class="nf-number">60</td>'
     ) in page
     # the outcome badge is a Markdown link to the outcome's source, whatever the URL scheme
     assert "](../outcomes/scars.md){ .nf-badge .nf-outcome }" in page
