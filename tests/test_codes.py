@@ -52,6 +52,7 @@ def _fixture_runs() -> list[list[str]]:
     good = ["--bib", str(GOOD / "references.bib"), "--claims", str(GOOD / "claims")]
     runs.append([*good, "--docs", str(FIXTURES / "docs-errors")])
     runs.append([*good, "--records", str(FIXTURES / "broken-records")])
+    runs.append([*good, "--records", str(FIXTURES / "no-such-records-folder")])
     return runs
 
 

@@ -13,6 +13,7 @@ from needling_facts import _renamed
 # package's own use only.
 FACADE_MODULES = tuple(nf._PUBLIC)
 INTERNAL = {
+    "DOMAINS_OF",
     "CLAIM_ID_PATTERN",
     "HIGH_START_DESIGNS",
     "REVIEW_DESIGNS",

@@ -57,6 +57,7 @@ DECLARING_MODULES = (
     "checks.evidence",
     "checks.records",
     "loading",
+    "site.files",
     "site.handbook",
 )
 """Every module (below ``needling_facts``) that declares codes; a test keeps the list whole."""

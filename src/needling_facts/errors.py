@@ -14,6 +14,7 @@ the lowest layer, imports none of them); the tree, with the module that defines 
     ├── RefusedError              nothing done, for located reasons (cli)   errors
     │   └── FormatRefusedError    BibTeX a rewrite could lose text of       sources.bibtex.layout
     ├── YamlRefusedError          front matter refused, at line and column  sources.safe_yaml
+    ├── DuplicateKeyError         a JSON record names a key twice           sources.records
     ├── UnknownIdError            no such id in the library; a KeyError     library
     │   ├── UnknownClaimError     Library.claim                             library
     │   └── UnknownReferenceError Library.reference                         library

@@ -41,6 +41,12 @@ CLAIM_DIR_NOT_FOUND = declare_code(
     "The claims folder does not exist.",
     "--claims missing/",
 )
+REF_RECORDS_NOT_FOUND = declare_code(
+    "ref.records-not-found",
+    Severity.ERROR,
+    "The records folder named with --records (or records_dir) does not exist.",
+    "--records missing-folder/",
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -107,6 +113,9 @@ def load_from(
     claim_files, folder_problems = read_claim_folder(claims_dir)
     records = read_records(records_dir or records_dir_for(claims_dir))
     problems = [*parsed.problems, *folder_problems, *records.problems]
+    if records_dir is not None and not records.present:
+        # Named and missing: comparing nothing would pass every reference silently.
+        problems.append(REF_RECORDS_NOT_FOUND.at(str(records_dir), 1, 1, "no such records folder"))
     for file in claim_files:
         problems.extend(file.problems)
     checked = check_library(parsed.references, claim_files)
@@ -115,7 +124,9 @@ def load_from(
         checked = [p for p in checked if p.code != CLAIM_UNKNOWN_CITATION.code]
     problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
-    claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
+    # A file whose name is not a valid id is checked (every problem reported) but not kept:
+    # its claim carries a stand-in id, so nothing could link to it.
+    claims = {f.claim_id: f.claim for f in claim_files if f.claim and f.claim.id == f.claim_id}
     return Library(
         claims=claims,
         references=enrich_references(parsed.references, records),

@@ -179,13 +179,15 @@ def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> N
             "--bib", str(FIXTURES / "good" / "references.bib"),
             "--claims", str(FIXTURES / "good" / "claims"),
             "--docs", str(docs),
-            "--out", str(docs),
+            "--out", str(tmp_path / "build"),
         ],
         stdout=out,
     )  # fmt: skip
     assert code == 0, out.getvalue()
-    assert (docs / "claims" / "acne-scars.md").is_file()
-    bibliography = (docs / "bibliography.md").read_text(encoding="utf-8")
+    assert (tmp_path / "build" / "claims" / "acne-scars.md").is_file()
+    assert (tmp_path / "build" / "index.md").is_file()
+    assert not (docs / "claims").exists()
+    bibliography = (tmp_path / "build" / "bibliography.md").read_text(encoding="utf-8")
     assert '<a href="index.md#cite-Muller2020">Home</a>' in bibliography  # Zensical resolves it
 
 

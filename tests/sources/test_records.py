@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,9 @@ def test_check_exits_1_and_prints_the_codes(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_without_a_records_folder_nothing_is_compared(tmp_path: Path) -> None:
-    # Another folder of records: the fixture's claims, but records elsewhere (absent).
-    library = load_from(BIB, CASE / "claims", records_dir=tmp_path / "none")
+    # The fixture's claims with no records folder beside them (the default place).
+    shutil.copytree(CASE / "claims", tmp_path / "claims")
+    library = load_from(BIB, tmp_path / "claims")
     assert not [p for p in library.problems if p.code.startswith("ref.")]
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from pydantic import BaseModel
 
 from needling_facts.checks.evidence import evidence_problems, grade_problems, inconsistent_designs
 from needling_facts.diagnostics import Problem, Severity, declare_code
@@ -11,6 +14,7 @@ from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.vocabulary import Stance, Verdict
+from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
 from needling_facts.sources.claim_files import ClaimFile
 
 __all__ = ["check_library"]
@@ -57,6 +61,20 @@ BIB_UNUSED_REFERENCE = declare_code(
     "No claim cites the reference, in its evidence or its prose.",
     "an entry no claim names",
 )
+CLAIM_CONTROL_CHARACTER = declare_code(
+    "claim.control-character",
+    Severity.ERROR,
+    "A field holds a control character or a bidirectional override (text that displays in "
+    "another order than it reads).",
+    'finding: "safe\u202e"',
+)
+CLAIM_LINE_BREAK = declare_code(
+    "claim.line-break",
+    Severity.ERROR,
+    "A one-line field (title, locator, an effect's comparison or outcome...) holds a line "
+    "break, which would end the heading, table cell or front matter it is printed in.",
+    "title: |\n  Needling\n  # injected heading",
+)
 
 
 def check_library(
@@ -81,6 +99,7 @@ def check_library(
             first_file_of_id[file.claim_id] = file.path
         problems.extend(_citation_problems(file, references, used))
         if file.claim is not None:
+            problems.extend(_field_citation_problems(file, file.claim, references, used))
             problems.extend(_verdict_problems(file, file.claim))
             problems.extend(grade_problems(file, file.claim))
             problems.extend(evidence_problems(file, file.claim))
@@ -133,6 +152,93 @@ def _citation_problems(
                     f"the prose cites {citation.key!r}, which is not among the evidence items",
                 )
             )
+    return problems
+
+
+_NOT_RENDERED_AS_MARKDOWN = frozenset({"id", "body", "source", "ref", "includes"})
+
+
+def _texts(
+    value: object, loc: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every text field of a claim (except the body, checked above), with its YAML location."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in _NOT_RENDERED_AS_MARKDOWN:
+                yield from _texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+
+
+# C0 and C1 controls other than tab and line breaks, and the bidirectional overrides and
+# isolates that make text display in another order than it reads (CVE-2021-42574).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+_ONE_LINE = frozenset({"title", "locator", "comparison", "outcome", "timepoint", "domain"})
+"""Fields printed in a heading, a table cell or front matter, where a line break would end it."""
+
+
+def _character_problems(file: ClaimFile, loc: tuple[str | int, ...], text: str) -> list[Problem]:
+    where = ".".join(map(str, loc))
+    found = []
+    control = _CONTROL.search(text)
+    if control is not None:
+        found.append(
+            CLAIM_CONTROL_CHARACTER.at(
+                file.path,
+                file.line_of(*loc),
+                1,
+                f"{where}: contains U+{ord(control.group()):04X}, a control or bidirectional "
+                "formatting character; remove it",
+            )
+        )
+    if loc and loc[-1] in _ONE_LINE and _BREAK.search(text.strip()):
+        found.append(
+            CLAIM_LINE_BREAK.at(
+                file.path,
+                file.line_of(*loc),
+                1,
+                f"{where}: must be one line (a break here would end the heading or cell)",
+            )
+        )
+    return found
+
+
+def _field_citation_problems(
+    file: ClaimFile, claim: Claim, references: Mapping[str, Reference], used: set[str]
+) -> list[Problem]:
+    # Findings, caveats and the statement reach pages as Markdown: a citation in them is
+    # resolved by the build, so check resolves it first, at the claim file's line.
+    problems: list[Problem] = []
+    for loc, text in _texts(claim, ()):
+        problems += _character_problems(file, loc, text)
+        if "@" not in text:
+            continue
+        found = scan(text)
+        for citation in found.citations:
+            for key in citation.keys:
+                used.add(key)
+                if key not in references:
+                    problems.append(
+                        CLAIM_UNKNOWN_CITATION.at(
+                            file.path,
+                            file.line_of(*loc),
+                            1,
+                            f"{'.'.join(map(str, loc))}: {_unknown(key, references)}",
+                        )
+                    )
+        problems += [
+            CITE_UNPARSED.at(
+                file.path,
+                file.line_of(*loc),
+                1,
+                f"{'.'.join(map(str, loc))}: {unparsed.text!r}: {unparsed.reason}",
+            )
+            for unparsed in found.unparsed
+        ]
     return problems
 
 

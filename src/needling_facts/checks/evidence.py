@@ -10,8 +10,10 @@ from collections.abc import Iterable
 
 from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import UPGRADE_DOMAINS
 from needling_facts.evidence.hedging import required_hedges, wording_too_strong
 from needling_facts.evidence.item import Evidence
+from needling_facts.evidence.risk_of_bias import DOMAINS_OF, BiasLevel
 from needling_facts.evidence.vocabulary import (
     HIGH_START_DESIGNS,
     REVIEW_DESIGNS,
@@ -96,6 +98,31 @@ REF_INCONSISTENT_DESIGN = declare_code(
     "a study is described the same way everywhere.",
     "AbdelHay2016 as rct with 30 participants in one claim, as case-series in another",
 )
+EVIDENCE_INCLUDE_CYCLE = declare_code(
+    "evidence.include-cycle",
+    Severity.ERROR,
+    "Reviews include each other (directly or through others), so each would stand for the "
+    "other and both would vanish from the totals.",
+    "A2020 includes: [B2021] and B2021 includes: [A2020]",
+)
+EVIDENCE_ROB_INCOMPLETE = declare_code(
+    "evidence.rob-incomplete",
+    Severity.ERROR,
+    "A RoB 2 or ROBINS-I judgement leaves a domain out (judge it, or write no-information).",
+    "tool: rob2 with 2 of its 5 domains",
+)
+EVIDENCE_ROB_OVERALL_TOO_LOW = declare_code(
+    "evidence.rob-overall-too-low",
+    Severity.ERROR,
+    "The overall risk-of-bias judgement is less severe than the worst domain's.",
+    "a domain judged high, overall: low",
+)
+CLAIM_UPGRADE_ON_HIGH_START = declare_code(
+    "claim.upgrade-on-high-start",
+    Severity.ERROR,
+    "A GRADE profile that starts high is rated up; GRADE rates up observational evidence only.",
+    "starting_level: high with large_effect",
+)
 
 NEEDS_RISK_OF_BIAS = frozenset(
     {StudyDesign.RCT, StudyDesign.SPLIT_FACE_RCT, StudyDesign.NON_RANDOMISED_TRIAL}
@@ -129,6 +156,17 @@ def grade_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
                     1,
                     f"stated certainty {claim.certainty.label}, profile computes "
                     f"{result.certainty.label}: {result.explanation}",
+                )
+            )
+        upgrades = [n for n in UPGRADE_DOMAINS if getattr(claim.grade, n) is not None]
+        if claim.grade.starting_level.value == "high" and upgrades:
+            problems.append(
+                CLAIM_UPGRADE_ON_HIGH_START.at(
+                    file.path,
+                    file.line_of("grade", upgrades[0]),
+                    1,
+                    f"{upgrades[0]} rates up a body of evidence that starts high; GRADE rates "
+                    "up observational evidence only",
                 )
             )
         designs = {item.design for item in claim.evidence if item.stance in _WEIGHED}
@@ -201,7 +239,82 @@ def evidence_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
                         f"{item.ref} includes {key!r}, but {why}",
                     )
                 )
+    problems.extend(_include_cycles(file, claim))
+    problems.extend(_risk_of_bias_problems(file, claim))
     problems.extend(_overlaps(file, claim))
+    return problems
+
+
+def _include_cycles(file: ClaimFile, claim: Claim) -> list[Problem]:
+    # Two reviews that include each other would each stand for the other: both would vanish
+    # from the totals.
+    graph: dict[str, set[str]] = {}
+    for item in claim.evidence:
+        graph.setdefault(item.ref, set()).update(item.includes)
+    problems: list[Problem] = []
+    for index, item in enumerate(claim.evidence):
+        seen: set[str] = set()
+        frontier = set(item.includes)
+        while frontier:
+            key = frontier.pop()
+            if key == item.ref:
+                problems.append(
+                    EVIDENCE_INCLUDE_CYCLE.at(
+                        file.path,
+                        file.line_of("evidence", index, "includes"),
+                        1,
+                        f"{item.ref} includes a study that (through includes) includes "
+                        f"{item.ref} again; a review cannot contain itself",
+                    )
+                )
+                break
+            if key not in seen:
+                seen.add(key)
+                frontier |= graph.get(key, set())
+    return problems
+
+
+_SEVERITY = {BiasLevel.LOW: 0, BiasLevel.SOME_CONCERNS: 1, BiasLevel.UNCLEAR: 1, BiasLevel.HIGH: 2}
+
+
+def _risk_of_bias_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
+    """RoB 2 and ROBINS-I judge every domain, and the overall judgement is at least as
+    severe as the worst domain (both tools' own rule)."""
+    problems: list[Problem] = []
+    for index, item in enumerate(claim.evidence):
+        rob = item.risk_of_bias
+        if rob is None or rob.tool not in DOMAINS_OF:
+            continue
+        where = file.line_of("evidence", index, "risk_of_bias")
+        missing = [d for d in DOMAINS_OF[rob.tool] if d not in {j.domain for j in rob.domains}]
+        if missing:
+            problems.append(
+                EVIDENCE_ROB_INCOMPLETE.at(
+                    file.path,
+                    where,
+                    1,
+                    f"{item.ref}: {rob.tool.label} judges every domain; missing: "
+                    + ", ".join(missing)
+                    + " (use no-information where the source does not say)",
+                )
+            )
+        worst = max(
+            rob.domains, key=lambda d: _SEVERITY[rob.domain_level(d.judgement)], default=None
+        )
+        if (
+            worst is not None
+            and _SEVERITY[rob.domain_level(worst.judgement)] > _SEVERITY[rob.level()]
+        ):
+            problems.append(
+                EVIDENCE_ROB_OVERALL_TOO_LOW.at(
+                    file.path,
+                    where,
+                    1,
+                    f"{item.ref}: overall {rob.overall_label()!r} is less severe than the domain "
+                    f"{worst.domain!r} ({worst.judgement.value}); the overall judgement is at "
+                    "least the worst domain's",
+                )
+            )
     return problems
 
 

@@ -102,6 +102,12 @@ REF_EXPRESSION_OF_CONCERN = declare_code(
     "The journal published an expression of concern about the work.",
     "a DOI whose Crossref record has updated-by type expression_of_concern",
 )
+REF_RECORD_WITHOUT_ENTRY = declare_code(
+    "ref.record-without-entry",
+    Severity.ERROR,
+    "A frozen record names a key that the bibliography does not have.",
+    "records/Ghost2020.json with no @article{Ghost2020, ...}",
+)
 
 
 def check_records(references: Mapping[str, Reference], records: RecordSet) -> list[Problem]:
@@ -118,6 +124,18 @@ def check_records(references: Mapping[str, Reference], records: RecordSet) -> li
             code.at(reference.source.path, reference.source.line, 1, message)
             for code, message in found
         ]
+    # A record waiting for a key the bibliography does not have yet (a planted retraction,
+    # say) would take effect silently the day that key is added.
+    for key in sorted(set(records.records) - set(references)):
+        problems.append(
+            REF_RECORD_WITHOUT_ENTRY.at(
+                records.paths[key],
+                1,
+                1,
+                f"frozen record for {key!r}, which references.bib does not have; "
+                "add the entry or remove the record",
+            )
+        )
     return problems
 
 

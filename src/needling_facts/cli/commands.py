@@ -42,7 +42,7 @@ from needling_facts.export.registry import FORMATS
 from needling_facts.library import Library
 from needling_facts.loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
 from needling_facts.sources.safe_read import read_regular_file
-from needling_facts.sources.safe_write import locked, write_text
+from needling_facts.sources.safe_write import OutputFolder, locked, write_text
 
 __all__ = ["main"]
 
@@ -388,7 +388,8 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
     """`check --docs`: engines without a strict mode (Zensical) rely on this gate."""
     if docs is None:
         return []
-    from needling_facts.site.handbook import DOCS_UNREADABLE, check_docs
+    from needling_facts.site.files import DOCS_UNREADABLE
+    from needling_facts.site.handbook import check_docs
 
     if not Path(docs).is_dir():
         return [DOCS_UNREADABLE.at(docs, 1, 1, "no such folder")]
@@ -398,36 +399,24 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
-    from needling_facts.render.markers import has_markers
+    from needling_facts.site.files import read_docs, write_docs
     from needling_facts.site.handbook import build_site, expand_markers
     from needling_facts.site.urls import UrlScheme
 
-    hand_written: dict[str, str] = {}
-    if args.docs:
-        docs = Path(args.docs)
-        for path in sorted(docs.rglob("*.md")):
-            if path.is_file():
-                text = path.read_text(encoding="utf-8", errors="replace")
-                hand_written[path.relative_to(docs).as_posix()] = text
+    docs = read_docs(Path(args.docs)) if args.docs else None
+    sources = [Path(p) for p in (library.claims_dir, args.docs, args.records) if p]
     cache = Path(args.cache_dir) if args.cache_dir else None
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
     scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
-    site = build_site(library, hand_written, formatter, url_scheme=scheme)
+    site = build_site(library, docs.pages if docs else {}, formatter, url_scheme=scheme)
     formatter.save()
-    root = Path(args.out)
-    if args.docs and Path(args.docs).resolve() != root.resolve():
-        # A complete docs folder for the engine: hand-written pages, then the generated ones.
-        import shutil
+    folder = OutputFolder(Path(args.out), sources=sources)
 
-        shutil.copytree(args.docs, root, dirs_exist_ok=True)
-        for relative, text in hand_written.items():
-            if has_markers(text):  # no plugin will fill these in
-                (root / relative).write_text(expand_markers(library, relative, text), "utf-8")
-    for relative, content in site.pages.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-    print(f"wrote {len(site.pages)} pages to {root}", file=out)
+    def expand(relative: str, text: str) -> str:
+        return expand_markers(library, relative, text)  # no plugin will fill the markers in
+
+    write_docs(folder, docs, site.pages, expand)
+    print(f"wrote {len(site.pages)} pages to {args.out}", file=out)
     if library.errors:
         count = len(library.errors)
         raise NeedlingFactsError(

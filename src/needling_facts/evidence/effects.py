@@ -70,7 +70,12 @@ class Favours(StrEnum):
 
 
 Relation = Literal["<", "<=", "=", ">", ">="]
-_P_TEXT = re.compile(r"^\s*(?:p\s*)?(<=|>=|≤|≥|<|>|=)?\s*(\d*\.?\d+(?:[eE]-?\d+)?)\s*$", re.I)
+# Each part can match in one way only (no nested or adjacent overlapping quantifiers), so a
+# hostile string is rejected in linear time; _P_TEXT_LIMIT caps the length as well.
+_P_TEXT = re.compile(
+    r"^\s*(?:p\s*)?(<=|>=|≤|≥|<|>|=)?\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e-?\d+)?)\s*$", re.I
+)
+_P_TEXT_LIMIT = 40
 _UNICODE = {"≤": "<=", "≥": ">="}
 
 
@@ -80,7 +85,10 @@ class PValue(Frozen, WrittenAsScalar):
     relation: Annotated[Relation, Spec()] = Field(
         default="=", description="How the reported p-value relates to the number."
     )
-    value: Annotated[float, Spec()] = Field(ge=0, le=1, description="The number, from 0 to 1.")
+    value: Annotated[float, Spec()] = Field(
+        gt=0, le=1, description="The number, above 0 and at most 1."
+    )
+    """Above 0: no test gives p = 0, and ``<1e-999`` would print as "p < 0"."""
 
     @model_validator(mode="before")
     @classmethod
@@ -90,7 +98,7 @@ class PValue(Frozen, WrittenAsScalar):
         if isinstance(data, int | float):
             return {"value": data}
         if isinstance(data, str):
-            match = _P_TEXT.match(data)
+            match = _P_TEXT.match(data) if len(data) <= _P_TEXT_LIMIT else None
             if match is None:
                 raise ValueError(f'expected a p-value such as 0.03 or "<0.001", got {data!r}')
             relation = match.group(1) or "="
@@ -102,7 +110,13 @@ class PValue(Frozen, WrittenAsScalar):
         return f"p {relation} {self.value:g}"
 
 
+_MAGNITUDE_LIMIT = 1e9
+"""No reported effect comes near it; a forest plot's scale overflows near 1e308."""
+
+
 def _check_range(measure: Measure | None, number: float, what: str) -> None:
+    if abs(number) > _MAGNITUDE_LIMIT:
+        raise ValueError(f"{what} {number:g} is implausibly large (at most {_MAGNITUDE_LIMIT:g})")
     if measure is None:
         return
     if measure.is_ratio and number <= 0:
@@ -161,6 +175,17 @@ class EffectEstimate(Frozen):
             if has_ci and data.get("ci_level") is None:
                 data = {**data, "ci_level": 0.95}
         return data
+
+    @field_validator("ci_level")
+    @classmethod
+    def _reported_level(cls, level: float | None) -> float | None:
+        # A level prints as a percentage with at most one decimal ("95% CI", "99.9% CI"):
+        # 0.99999999999 would print as "100% CI".
+        if level is not None and (abs(level * 100 - round(level * 100, 1)) > 1e-9 or level > 0.999):
+            raise ValueError(
+                f"ci_level {level:g} is not a level studies report; write e.g. 0.95 or 0.99"
+            )
+        return level
 
     @field_validator("value")
     @classmethod

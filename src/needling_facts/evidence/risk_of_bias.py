@@ -12,6 +12,7 @@ from needling_facts.evidence._words import WordEnum
 from needling_facts.evidence.fields import Spec
 
 __all__ = [
+    "DOMAINS_OF",
     "ROB2_DOMAINS",
     "ROBINS_I_DOMAINS",
     "BiasLevel",
@@ -97,7 +98,7 @@ ROBINS_I_DOMAINS = (
     "reporting",
 )
 
-_DOMAINS: dict[RobTool, tuple[str, ...]] = {
+DOMAINS_OF: dict[RobTool, tuple[str, ...]] = {
     RobTool.ROB2: ROB2_DOMAINS,
     RobTool.ROBINS_I: ROBINS_I_DOMAINS,
 }
@@ -208,7 +209,7 @@ class RiskOfBias(Frozen):
                 f"overall {self.overall.value!r} is not a {self.tool.label} judgement; use one "
                 f"of: {_names(allowed)}"
             )
-        known = _DOMAINS.get(self.tool)
+        known = DOMAINS_OF.get(self.tool)
         seen: set[str] = set()
         for item in self.domains:
             if known is not None and item.domain not in known:

@@ -31,9 +31,9 @@ from needling_facts.render.csl import FormattedReference
 from needling_facts.render.export_formats import export_formats_table
 from needling_facts.render.markers import has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
+from needling_facts.site.files import read_docs
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
 from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
-from needling_facts.sources.text import read_text
 
 __all__ = [
     "BIBLIOGRAPHY",
@@ -57,13 +57,6 @@ CITE_UNKNOWN_KEY = declare_code(
     Severity.ERROR,
     "A hand-written page (`check --docs`) cites a key that is not in the bibliography.",
     "[@NoSuchKey2020]",
-)
-
-DOCS_UNREADABLE = declare_code(
-    "docs.unreadable",
-    Severity.ERROR,
-    "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",
-    "docs/index.md saved as Latin-1",
 )
 
 BIBLIOGRAPHY = "bibliography.md"
@@ -206,19 +199,9 @@ def check_page(path: str, markdown: str, references: Mapping[str, Reference]) ->
 
 
 def check_docs(docs_dir: Path, references: Mapping[str, Reference]) -> list[Problem]:
-    """`check_page` for every ``.md`` file under ``docs_dir``."""
-    problems: list[Problem] = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        if not path.is_file():
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            problems.append(DOCS_UNREADABLE.at(str(path), 1, 1, f"cannot read: {reason}"))
-            continue
-        text, problem = read_text(data, str(path), DOCS_UNREADABLE)
-        if problem is not None:
-            problems.append(problem)
-        problems.extend(check_page(str(path), text, references))
+    """`check_page` for every ``.md`` file under ``docs_dir``, and its links that leave it."""
+    docs = read_docs(docs_dir)
+    problems = list(docs.problems)
+    for relative, text in docs.pages.items():
+        problems.extend(check_page(str(docs_dir / relative), text, references))
     return problems
