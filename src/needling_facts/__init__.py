@@ -21,8 +21,9 @@ walks the imports to keep it so)::
     library, loading   the Library (frozen, indexed) and load()
     export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
                   registry of formats that the CLI and the docs read
-    render/       pure renderers: citations, csl, pages, sof, forest, rob, evidence_map,
-                  currency (search and screening), sanitize (the allow-list every page passes)
+    render/       pure renderers: citations, csl, pages, claim_sections (a claim page's
+                  ordered sections), evidence_table, sof, forest, rob, evidence_map, currency
+                  (search and screening), markers, handbook.css, sanitize (the allow-list)
     site/         the handbook as data: handbook (pages, nav, back-links), urls
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)
     edit/         fmt, add, new-claim

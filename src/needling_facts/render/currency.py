@@ -17,16 +17,9 @@ from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.search import Decision, PrismaCounts, SearchRecord
 from needling_facts.render.markup import esc
 
-__all__ = ["CURRENCY_STYLESHEET", "claim_currency", "handbook_currency"]
+__all__ = ["claim_currency", "handbook_currency"]
 
-CURRENCY_STYLESHEET = """
-.nf-currency .nf-prisma { border-collapse: collapse; margin: .6em 0; font-size: .85em; }
-.nf-currency .nf-prisma caption { text-align: left; font-weight: 600; padding-bottom: .3em; }
-.nf-currency .nf-prisma th, .nf-currency .nf-prisma td { text-align: left; padding: .25em .8em;
-  border-bottom: 1px solid var(--md-default-fg-color--lightest, #ddd); }
-.nf-currency .nf-prisma td { font-variant-numeric: tabular-nums; }
-.nf-currency pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-"""
+
 """Styles of the search and screening block (appended to the handbook's stylesheet)."""
 
 _PUBMED_SEARCH = "https://pubmed.ncbi.nlm.nih.gov/?term="

@@ -9,23 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from needling_facts.evidence.claim import Claim
-from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.vocabulary import Outcome
-from needling_facts.export.jsonld import claim_jsonld, script_tag
 from needling_facts.library import Library
 from needling_facts.render.citations import inert, key_slug
+from needling_facts.render.claim_sections import CLAIM_SECTIONS, PageContext
 from needling_facts.render.csl import FormattedReference
-from needling_facts.render.currency import claim_currency, handbook_currency
-from needling_facts.render.evidence_sections import (  # issue 9
-    claim_detail_sections,
-    claim_summary_section,
-)
-from needling_facts.render.evidence_table import evidence_table
+from needling_facts.render.currency import handbook_currency
+from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.markup import badge, cell, esc, reference_links
-from needling_facts.render.retraction import claim_retraction_notice, reference_notices
-from needling_facts.render.rob import reference_risk_of_bias  # issue 9
+from needling_facts.render.paths import claim_path, outcome_path
+from needling_facts.render.retraction import reference_notices
+from needling_facts.render.rob import reference_risk_of_bias
 
 __all__ = [
     "bibliography_page",
@@ -37,14 +33,6 @@ __all__ = [
     "outcome_path",
     "overview_table",
 ]
-
-
-def claim_path(claim_id: str) -> str:
-    return f"claims/{claim_id}.md"
-
-
-def outcome_path(outcome: Outcome) -> str:
-    return f"outcomes/{outcome.value}.md"
 
 
 def _studies(claim: Claim) -> int:
@@ -67,104 +55,15 @@ def overview_table(library: Library, prefix: str = "") -> str:
     return "\n".join(rows) + "\n" + (f"\n{currency}\n" if currency else "")
 
 
-def _range_rows(claim: Claim) -> list[tuple[str, str]]:
-    """Every field the claim declares for display, with a value (population, protocol...)."""
-    return [(label, cell(text)) for label, text in shown_values(claim)]
-
-
 def claim_page(
     claim: Claim, references: Mapping[str, Reference], search: SearchRecord | None = None
 ) -> str:
-    """The page for one claim; citations stay as ``[@key]`` for the citation renderer."""
-    lines = [
-        "---",
-        f"title: {_yaml_string(esc(claim.title))}",
-        f"description: {_yaml_string(esc(claim.statement))}",
-        "---",
-        "",
-        f"# {esc(claim.title)}",
-        "",
-    ]
-    if claim.is_withdrawn:
-        reason = f" {esc(claim.withdrawn_reason)}" if claim.withdrawn_reason else ""
-        lines += [f'!!! warning "Withdrawn"\n    This claim is withdrawn.{reason}', ""]
-    if notice := claim_retraction_notice(claim, references):
-        lines += [notice]
-    lines += [
-        # A Markdown link to the outcome's source file: the engine turns it into the right URL
-        # whatever its URL scheme (use_directory_urls or not).
-        f"{badge(claim.certainty)} {badge(claim.verdict)} "
-        f"[{inert(esc(claim.outcome.label))}](../{outcome_path(claim.outcome)})"
-        "{ .nf-badge .nf-outcome }",
-        "{ .nf-badges }",
-        "",
-        f'<p class="nf-statement">{esc(claim.statement)}</p>',
-        "",
-        '<div class="nf-compare" markdown>',
-        '<div class="nf-compare-side" markdown>',
-        "**The article says**",
-        "",
-        (
-            f"<blockquote>{esc(claim.article_wording)}</blockquote>"
-            if claim.article_wording
-            else "<p>Nothing: the article does not make this claim. It is here because "
-            "readers ask about it.</p>"
-        ),
-        "</div>",
-        '<div class="nf-compare-side" markdown>',
-        "**What the evidence says**",
-        "",
-        (
-            f"Verdict on the article's wording: **{esc(claim.verdict.label)}**. "
-            if claim.in_article
-            else ""
-        )
-        + f"Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
-        f"{claim.totals.describe_counts()} that support or contradict it "
-        f"({claim.totals.overlap_note or 'each study counted once'}; "
-        f"{len(claim.cited_keys)} cited in all).",
-        "</div>",
-        "</div>",
-        "",
-        *claim_summary_section(claim, references),  # issue 9: summary of findings
-        "## Evidence",
-        "",
-    ]
-    if claim.evidence:
-        # In a <div> so the stylesheet can stack the rows on a phone (no sideways scrolling).
-        lines += ['<div class="nf-evidence">', "", evidence_table(claim, references), "", "</div>"]
-    else:
-        lines.append("No clinical study was found for this claim.")
-    lines += claim_detail_sections(claim, references)  # issue 9: forest plot, risk of bias
-    lines += ["", "## What the studies show", "", _escape_prose(claim.body).strip(), ""]
-    for heading, items in (
-        ("Caveats", claim.caveats),
-        ("Contraindications", claim.contraindications),
-    ):
-        if items:
-            lines += [f"## {heading}", ""] + [f"- {esc(item)}" for item in items] + [""]
-    details = _range_rows(claim)
-    if details:
-        lines += ["## Population and protocol", "", "| Aspect | As reported |", "|---|---|"]
-        lines += [f"| {label} | {value} |" for label, value in details] + [""]
-    lines += ["## Search and screening", "", claim_currency(search), ""]  # living evidence
-    lines += [
-        f'<p class="nf-reviewed">Last reviewed {claim.last_reviewed.isoformat()} · '
-        f"claim id <code>{esc(claim.id)}</code></p>",
-        "",
-        script_tag(claim_jsonld(claim, references)),
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _escape_prose(body: str) -> str:
-    """Prose is Markdown, but raw HTML from a claim file is shown as text, never run."""
-    return body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _yaml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """The page for one claim: the blocks of `CLAIM_SECTIONS`, top to bottom, each section
+    left out when it has nothing to show. Citations stay as ``[@key]`` for the citation
+    renderer."""
+    context = PageContext(references, search)
+    blocks = (section(claim, context).strip("\n") for section in CLAIM_SECTIONS)
+    return "\n\n".join(block for block in blocks if block) + "\n"
 
 
 def diagnostics_table() -> str:
@@ -173,7 +72,8 @@ def diagnostics_table() -> str:
 
     rows = ["| Code | Severity | Meaning | Example |", "|---|---|---|---|"]
     for info in CODES.values():
-        example = cell(info.example).replace("\n", " ")
+        # Shown as typed: Markdown would make `[x](javascript:...)` a link inside the <code>.
+        example = inert(cell(info.example))
         rows.append(
             f'| <code id="{esc(info.code)}">{esc(info.code)}</code> | {info.severity.value} '
             f"| {cell(info.summary)} | <code>{example}</code> |"
@@ -201,11 +101,6 @@ def outcome_page(library: Library, outcome: Outcome) -> str:
 
 def claims_index_page(library: Library) -> str:
     return "# All claims\n\n" + overview_table(library, prefix="../") + "\n"
-
-
-RAW_START = "<!-- needling-facts:raw-html -->"
-RAW_END = "<!-- /needling-facts:raw-html -->"
-"""Around HTML that the citations extension hands to the page as it is, without parsing it."""
 
 
 def bibliography_page(

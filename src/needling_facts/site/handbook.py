@@ -29,6 +29,7 @@ from needling_facts.render import (
 )
 from needling_facts.render.csl import FormattedReference
 from needling_facts.render.export_formats import export_formats_table
+from needling_facts.render.markers import has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
 from needling_facts.site.files import read_docs
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
@@ -110,11 +111,9 @@ def _nav(library: Library) -> list[Any]:
 
 
 MARKERS = {
-    "overview": "<!-- needling-facts:overview -->",
-    "evidence-map": "<!-- needling-facts:evidence-map -->",
-    "diagnostics": "<!-- needling-facts:diagnostics -->",
-    "export-formats": "<!-- needling-facts:export-formats -->",
+    name: marker(name) for name in ("overview", "evidence-map", "diagnostics", "export-formats")
 }
+"""The markers a hand-written page may hold, by name: each is replaced by what it names."""
 
 
 def directory_url(page: str, target: str) -> str:
@@ -129,7 +128,7 @@ def expand_markers(
     diagnostics table or export formats table. ``url_of`` gives a page's URL relative to
     ``page`` (the map is SVG, so its links are URLs, not ``.md`` links); by default directory
     URLs are assumed."""
-    if "<!-- needling-facts:" not in markdown:
+    if not has_markers(markdown):
         return markdown
     if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
         table = overview_table(library, "../" * page.count("/"))
