@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -520,3 +521,33 @@ def test_a_rate_limit_without_retry_after_backs_off_1_then_2_seconds(
         assert route.call_count == 3  # the first try and two more
     assert [w for w in fast_services if w >= 1] == [1.0, 2.0]
     assert "Crossref: rate limited (429); try again later" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fault", ["bib-write", "record-write"])
+def test_add_by_doi_writes_bib_and_record_together_or_neither(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+) -> None:
+    # Issue 19: a failed record write after the bib had changed left an entry with no record.
+    bib, records = _project(tmp_path, "Alam2014")
+    before = bib.read_bytes()
+    real_replace = os.replace
+
+    def failing(src: str, dst: str) -> None:
+        is_bib = str(dst).endswith("references.bib")
+        if is_bib == (fault == "bib-write"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("os.replace", failing)
+    with respx.mock(assert_all_called=False) as router:
+        _alster_routes(router)
+        status = main(["add", "--bib", str(bib), "--records", str(records), "--doi", ALSTER_DOI])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1
+    assert len(err) == 1
+    assert "No space left on device" in err[0]
+    assert bib.read_bytes() == before
+    assert not (records / "Alster2020.json").exists()

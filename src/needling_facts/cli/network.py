@@ -239,13 +239,26 @@ def run_add_by_id(args: argparse.Namespace, out: TextIO, bib: Path) -> int:
         reasons = [f"{what}: {error}" for error in lookup.errors]
         raise RefusedError(refused, reasons or [f"{what} not found at Crossref or PubMed"])
     key = house_key(first_author(lookup.works), merged_year(lookup.works), references)
-    result = add_entries(bib, bib_entry(key, lookup.works), what)
-    if result.refused:
-        raise RefusedError(refused, result.refused)
+    # Bib and record together or neither: the record is written first (a record without its
+    # entry is reported by check), and removed again if the entry cannot be added.
     records_dir = _records_dir(args, bib)
-    records_dir.mkdir(parents=True, exist_ok=True)
+    record_path = records_dir / f"{key}.json"
+    if record_path.exists():
+        raise RefusedError(refused, [f"{record_path} already exists; remove it or verify {key}"])
+    try:
+        records_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RefusedError(refused, [f"cannot create {records_dir}: {error.strerror}"]) from None
     record = FrozenRecord(key=key, records=tuple(w.record for w in lookup.works))
-    write_text(records_dir / f"{key}.json", record_json(record))
+    write_text(record_path, record_json(record))
+    try:
+        result = add_entries(bib, bib_entry(key, lookup.works), what)
+    except BaseException:
+        record_path.unlink(missing_ok=True)
+        raise
+    if result.refused:
+        record_path.unlink(missing_ok=True)
+        raise RefusedError(refused, result.refused)
     sources = " and ".join(w.record.source for w in lookup.works)
     print(
         f"{bib}: added {key} ({sources}); record frozen in {records_dir / (key + '.json')}",

@@ -72,6 +72,13 @@ class ServiceConfig:
     """Times a request answered 429 (rate limited) is tried again, after the wait asked for."""
     longest_wait: float = 60.0
     """A 429 that asks for a longer wait than this (seconds) is reported, not waited out."""
+    deadline: float = 60.0
+    """Seconds one request may take in all: a server that drips a byte every few seconds
+    never trips the per-read ``timeout``, so the whole answer has a deadline too."""
+    max_bytes: int = 10 << 20
+    """10 MiB: the largest answer read (a PubMed record is a few kilobytes)."""
+    redirects: int = 3
+    """Redirects followed, to the same host only (a redirect elsewhere is refused)."""
 
     @classmethod
     def from_environment(cls, mailto: str | None = None, **options: Any) -> ServiceConfig:
@@ -115,9 +122,14 @@ class Services:
         self.config = config
         self._httpx = httpx
         self._client = httpx.Client(
-            headers={"User-Agent": config.user_agent, "Accept": "application/json"},
+            # identity: the byte cap counts what the answer really is, not a gzip that expands.
+            headers={
+                "User-Agent": config.user_agent,
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+            },
             timeout=config.timeout,
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand: same host only, counted
             transport=transport,
         )
         self._sleep = sleep
@@ -146,20 +158,58 @@ class Services:
 
     def _get_once(self, url: str, params: dict[str, str] | None) -> httpx.Response:
         httpx = self._httpx
+        host = httpx.URL(url).host
+        started = self._clock()
+        for _ in range(self.config.redirects + 1):
+            response = self._fetch(url, params, started)
+            if response.status_code not in (301, 302, 303, 307, 308):
+                return self._status(response)
+            location = response.headers.get("Location", "")
+            target = httpx.URL(url).join(location)
+            if target.host != host or target.scheme not in ("http", "https"):
+                raise FetchError(
+                    "redirect", f"redirected to another host ({target.host or location!r}); refused"
+                )
+            url, params = str(target), None
+        raise FetchError("redirect", f"more than {self.config.redirects} redirects; refused")
+
+    def _fetch(self, url: str, params: dict[str, str] | None, started: float) -> httpx.Response:
+        """One request, its body read in chunks against the byte cap and the deadline."""
+        lib = self._httpx
         try:
-            response = self._client.get(url, params=params)
-        except httpx.TimeoutException:
+            with self._client.stream("GET", url, params=params) as response:
+                body = bytearray()
+                for chunk in response.iter_raw():
+                    body += chunk
+                    if len(body) > self.config.max_bytes:
+                        raise FetchError(
+                            "too-large", f"answer larger than {self.config.max_bytes} bytes"
+                        )
+                    if self._clock() - started > self.config.deadline:
+                        raise FetchError(
+                            "timeout", f"answer not complete after {self.config.deadline:g} s"
+                        )
+                self.reached = True
+                answer: httpx.Response = lib.Response(
+                    response.status_code,
+                    headers=response.headers,
+                    content=bytes(body),
+                    request=response.request,
+                )
+                return answer
+        except lib.TimeoutException:
             raise FetchError("timeout", f"timed out after {self.config.timeout:g} s") from None
-        except httpx.ConnectError as error:
-            host = httpx.URL(url).host
+        except lib.ConnectError as error:
+            host = lib.URL(url).host
             if not self.reached:
                 raise OfflineError(
                     "offline", f"no network: cannot reach {host} ({error})"
                 ) from None
             raise FetchError("connection", f"cannot reach {host} ({error})") from None
-        except httpx.TransportError as error:
+        except lib.TransportError as error:
             raise FetchError("connection", f"{type(error).__name__}: {error}") from None
-        self.reached = True
+
+    def _status(self, response: httpx.Response) -> httpx.Response:
         status = response.status_code
         if status == 404:
             raise FetchError("not-found", "not found (404)")

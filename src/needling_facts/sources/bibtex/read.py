@@ -136,8 +136,16 @@ BIB_UNKNOWN_CROSSREF = declare_code(
 BIB_INVALID_YEAR = declare_code(
     "bib.invalid-year",
     Severity.ERROR,
-    "The year is not a four-digit number.",
-    "year = {in press}",
+    "The year is not a year, or the date not a date biber reads (YYYY, YYYY-MM, YYYY-MM-DD, "
+    "a range such as 1996/.., a negative year such as -0379, unspecified digits such as 199X).",
+    "year = {in press}; date = {2020-13-45}",
+)
+BIB_CONFLICTING_FIELDS = declare_code(
+    "bib.conflicting-fields",
+    Severity.ERROR,
+    "Two names of one field disagree (`journal` and `journaltitle`, `year` and `date`): "
+    "which one did the record show?",
+    "journal = {J A}, journaltitle = {J B}",
 )
 
 BIB_INVALID_DOI = declare_code(
@@ -198,10 +206,64 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _PMID = re.compile(r"^[1-9]\d{0,8}$")  # PubMed ids have no leading zero
 _PMCID = re.compile(r"^PMC\d+$")
-_YEAR = re.compile(r"^\d{4}$")
-_DATE = re.compile(r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?(?:/(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?)?$")
+_YEAR = re.compile(r"^-?\d{4}$")
+# One end of a biblatex (EDTF level 0/1) date: a year (negative allowed, X for unspecified
+# digits), then month (or season 21-24) and day, then ~ ? % qualifiers.
+_DATE_END = re.compile(
+    r"^(?P<year>-?[\dX]{4})(?:-(?P<month>[\dX]{2})(?:-(?P<day>[\dX]{2}))?)?[~?%]?$"
+)
 # `@comment` without braces is a comment line (JabRef writes them), not a skipped entry.
 _STRAY_ENTRY = re.compile(r"^[ \t]*@(?!comment\b)[A-Za-z]+", re.MULTILINE | re.IGNORECASE)
+
+
+def unwrap(value: str) -> str:
+    """``{{2018}}`` -> ``2018``: Web of Science exports wrap values in an extra brace pair."""
+    value = value.strip()
+    while value.startswith("{") and value.endswith("}") and _one_group(value):
+        value = value[1:-1].strip()
+    return value
+
+
+def _one_group(value: str) -> bool:
+    depth = 0
+    for index, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and index < len(value) - 1:
+            return False  # "{a} {b}": two groups, not one wrapped value
+    return depth == 0
+
+
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def date_year_of(text: str) -> tuple[bool, int | None]:
+    """Whether ``text`` is a biblatex date (or range), and the year it starts in (None when
+    that is open, ``..``, or has unspecified digits)."""
+    ends = text.split("/")
+    if len(ends) > 2 or not text:
+        return False, None
+    years: list[int | None] = []
+    for end in ends:
+        if end in ("", "..") and len(ends) == 2:
+            years.append(None)
+            continue
+        found = _DATE_END.match(end)
+        if found is None or not _real_month_and_day(found.group("month"), found.group("day")):
+            return False, None
+        digits = found.group("year")
+        years.append(None if "X" in digits else int(digits))
+    return True, years[0]
+
+
+def _real_month_and_day(month: str | None, day: str | None) -> bool:
+    if month is None or "X" in month:
+        return day is None or "X" in day or 1 <= int(day) <= 31
+    number = int(month)
+    if 21 <= number <= 24:  # seasons (EDTF level 1)
+        return day is None
+    if not 1 <= number <= 12:
+        return False
+    return day is None or "X" in day or 1 <= int(day) <= _DAYS[number - 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,6 +482,7 @@ class _Builder:
         self.pmcids: dict[str, list[tuple[str, int]]] = {}
         self.strings: dict[str, str] = dict(MONTHS)
         self.entries: dict[str, tuple[bib.Entry, int, dict[str, tuple[str, int]]]] = {}
+        self._alias_map: dict[str, str] | None = None
 
     def problem(self, line: int, code: CodeInfo, message: str) -> None:
         self.out.problems.append(code.at(self.path, line, 1, message))
@@ -472,6 +535,17 @@ class _Builder:
             fields[name] = (text, field_line)
         self.entries[folded] = (entry, line, fields)
 
+    def _aliases(self) -> dict[str, str]:
+        """Other keys of an entry (biblatex ``ids``), folded, to the entry's own folded key."""
+        if self._alias_map is None:
+            self._alias_map = {
+                alias.strip().lower(): folded
+                for folded, (_, _, fields) in self.entries.items()
+                for alias in fields.get("ids", ("", 0))[0].split(",")
+                if alias.strip() and alias.strip().lower() not in self.entries
+            }
+        return self._alias_map
+
     def _inherited(
         self, folded: str, seen: frozenset[str] = frozenset()
     ) -> dict[str, tuple[str, int]]:
@@ -486,6 +560,7 @@ class _Builder:
             raw, link_line = fields[link]
             for parent_key in raw.split(",") if link == "xdata" else [raw]:
                 parent = parent_key.strip().lower()
+                parent = self._aliases().get(parent, parent)  # biblatex: ids = {OldKey}
                 if parent in seen or parent == folded:
                     self.problem(
                         link_line,
@@ -555,26 +630,8 @@ class _Builder:
             value = fields.get(name, ("", 0))[0]
             return decode_text(value) or None
 
-        year: int | None = None
-        if "year" in fields:
-            raw_year, year_line = fields["year"]
-            if _YEAR.match(raw_year.strip()):
-                year = int(raw_year)
-            else:
-                self.problem(
-                    year_line, BIB_INVALID_YEAR, f"year {raw_year!r} of {key!r} is not a year"
-                )
-        elif "date" in fields:  # biblatex: date = {2021-03-15} (or a range 2020/2021)
-            raw_date, date_line = fields["date"]
-            found = _DATE.match(raw_date.strip())
-            if found:
-                year = int(found.group(1))
-            else:
-                self.problem(
-                    date_line,
-                    BIB_INVALID_YEAR,
-                    f"date {raw_date!r} of {key!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                )
+        year = self._year(fields, key)
+        self._agree(fields, key, "journal", "journaltitle")
         doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, BIB_INVALID_DOI)
         pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, BIB_INVALID_PMID)
         pmcid = self._identifier(
@@ -607,6 +664,46 @@ class _Builder:
             source=Location(path=self.path, line=line),
         )
 
+    def _year(self, fields: dict[str, tuple[str, int]], key: str) -> int | None:
+        year: int | None = None
+        if "year" in fields:
+            raw_year, year_line = fields["year"]
+            if _YEAR.match(unwrap(raw_year)):
+                year = int(unwrap(raw_year))
+            else:
+                self.problem(
+                    year_line, BIB_INVALID_YEAR, f"year {raw_year!r} of {key!r} is not a year"
+                )
+        if "date" in fields:  # biblatex: date = {2021-03-15}, a range 2020/2021, 199X...
+            raw_date, date_line = fields["date"]
+            valid, date_year = date_year_of(unwrap(raw_date))
+            if not valid:
+                self.problem(
+                    date_line,
+                    BIB_INVALID_YEAR,
+                    f"date {raw_date!r} of {key!r} is not a date biber reads (e.g. 2021, "
+                    "2021-03, 2021-03-15, 1996/.., 199X)",
+                )
+            elif year is not None and date_year is not None and date_year != year:
+                self.problem(
+                    date_line,
+                    BIB_CONFLICTING_FIELDS,
+                    f"date {raw_date!r} of {key!r} is in {date_year}, its year field says {year}",
+                )
+            elif year is None:
+                year = date_year
+        return year
+
+    def _agree(self, fields: dict[str, tuple[str, int]], key: str, *names: str) -> None:
+        given = [(name, *fields[name]) for name in names if fields.get(name, ("", 0))[0].strip()]
+        if len({decode_text(value).casefold() for _, value, _ in given}) > 1:
+            (first, first_value, _), (second, second_value, line) = given[:2]
+            self.problem(
+                line,
+                BIB_CONFLICTING_FIELDS,
+                f"{second} {second_value!r} of {key!r} differs from its {first} {first_value!r}",
+            )
+
     def _unsafe_links(self, key: str, fields: dict[str, tuple[str, int]]) -> None:
         """A url with a script scheme, or Markdown/HTML links inside any field (a title that
         would become a link in a page or break out of a tooltip)."""
@@ -634,7 +731,7 @@ class _Builder:
         if name not in fields:
             return None
         raw, line = fields[name]
-        value: str = normalise(raw)
+        value: str = normalise(unwrap(raw))
         if not pattern.match(value):
             self.problem(line, code, f"{name} {raw!r} of {key!r} is malformed")
             return None
