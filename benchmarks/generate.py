@@ -109,16 +109,33 @@ def reference(rng: random.Random, index: int) -> str:
     )
 
 
-def claim(rng: random.Random, index: int, n_refs: int) -> str:
-    keys = [f"Ref{rng.randrange(n_refs):05d}" for _ in range(rng.randint(2, 6))]
-    keys = list(dict.fromkeys(keys))
+GRADE = (
+    "".join(
+        f"  {domain}: {{concern: none, reason: Synthetic profile.}}\n"
+        for domain in ("risk_of_bias", "inconsistency", "indirectness", "imprecision")
+    )
+    + "  publication_bias: {concern: none, reason: Synthetic profile.}\n"
+)
+
+
+def _design(index: int) -> str:
+    # One design per reference, as in a real library (check reports a study given two).
+    return DESIGNS[index % len(DESIGNS)]
+
+
+def claim(rng: random.Random, index: int, n_refs: int, n_claims: int) -> str:
+    # Every reference is cited at least once (claim i takes the i-th share), plus a few more.
+    share = range(index * n_refs // n_claims, (index + 1) * n_refs // n_claims)
+    extra = [rng.randrange(n_refs) for _ in range(rng.randint(1, 3))]
+    keys = [f"Ref{i:05d}" for i in dict.fromkeys([*share, *extra])]
     evidence = "".join(
         f"  - ref: {key}\n"
-        f"    design: {rng.choice(DESIGNS)}\n"
-        f"    participants: {rng.randint(8, 600)}\n"
+        f"    design: {_design(int(key[3:]))}\n"
+        f"    participants: {8 + int(key[3:]) * 37 % 593}\n"
         f"    finding: Scores improved by {rng.randint(5, 60)}% (p = 0.0{rng.randint(1, 9)}).\n"
         f"    stance: supports\n"
         f"    locator: Table {rng.randint(1, 4)}\n"
+        f"    risk_of_bias: {{tool: not-assessed, reason: Synthetic study.}}\n"
         for key in keys
     )
     scar = rng.random() < 0.3
@@ -129,13 +146,14 @@ def claim(rng: random.Random, index: int, n_refs: int) -> str:
     return (
         "---\n"
         f"title: Synthetic claim {index}\n"
-        f"statement: A synthetic statement number {index}.\n"
+        f"statement: Synthetic treatment {index} may improve the outcome (low certainty).\n"
         f"outcome: {outcome}\n"
         f'article_wording: "Synthetic wording {index}."\n'
         f"skin_types: [II, III, IV]\n"
         f"protocol:\n  sessions: 3-6\n  interval_weeks: 4\n  needle_depth_mm: 1.5-2.0\n"
         f"certainty: low\n"
         f"verdict: partly-supported\n"
+        f"grade:\n  judged_from: abstract\n  starting_level: low\n{GRADE}"
         f"evidence:\n{evidence}"
         f"caveats:\n  - Synthetic caveat.\n"
         f"last_reviewed: 2026-11-24\n"
@@ -145,7 +163,8 @@ def claim(rng: random.Random, index: int, n_refs: int) -> str:
 
 
 def generate(root: Path, n_refs: int, n_claims: int, seed: int = 20261124) -> tuple[Path, Path]:
-    """Write ``root/references.bib`` and ``root/claims/*.md``; every reference is cited."""
+    """Write ``root/references.bib`` and ``root/claims/*.md``; every reference is cited, and
+    the library passes ``check`` (benchmarks measure content the gate accepts)."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     bib = root / "references.bib"
@@ -153,7 +172,9 @@ def generate(root: Path, n_refs: int, n_claims: int, seed: int = 20261124) -> tu
     claims = root / "claims"
     claims.mkdir(exist_ok=True)
     for index in range(n_claims):
-        (claims / f"claim-{index:05d}.md").write_text(claim(rng, index, n_refs), encoding="utf-8")
+        (claims / f"claim-{index:05d}.md").write_text(
+            claim(rng, index, n_refs, n_claims), encoding="utf-8"
+        )
     return bib, claims
 
 
