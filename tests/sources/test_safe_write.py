@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,21 @@ def test_add_waits_for_the_lock(tmp_path: Path) -> None:
     with locked(bib), pytest.raises(UnsafeWriteError, match="still locked"), locked(bib, 0.2):
         pass
     assert add_entries(bib, _entry("After2020", 1)).added == ["After2020"]
+
+
+def test_a_write_removes_old_leftovers_of_a_killed_write(tmp_path: Path) -> None:
+    # Issue 19: temporary files stayed after SIGKILL (4 of 30 runs).
+    path = tmp_path / "refs.bib"
+    path.write_text("old\n")
+    old = tmp_path / ".refs.bib.abc123.tmp"
+    fresh = tmp_path / ".refs.bib.def456.tmp"
+    other = tmp_path / ".other.bib.ghi789.tmp"
+    for leftover in (old, fresh, other):
+        leftover.write_text("half a write")
+    long_ago = time.time() - 3600
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    write_text(path, "new\n")
+    assert not old.exists()  # ours and old: a leftover
+    assert fresh.exists()  # ours but recent: perhaps another write in progress
+    assert other.exists()  # another file's: not ours to remove

@@ -16,9 +16,11 @@ name), and a rename would silently detach this name from the others.
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,9 +109,27 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+STALE_AFTER = 600.0
+"""Seconds after which a temporary file of ours is a leftover: a write takes well under one."""
+
+
+def _sweep(target: Path) -> None:
+    # A write killed between creating its temporary file and renaming it (SIGKILL, power loss)
+    # leaves ``.NAME.xxxx.tmp`` behind; the next write of NAME removes old ones.
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        try:
+            old = now - leftover.stat().st_mtime > STALE_AFTER
+            if old and leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink()
+        except OSError:
+            continue  # someone else's, or gone already: never a reason to fail the write
+
+
 def write_text(path: Path, text: str) -> None:
     """Replace ``path``'s real target with ``text`` (UTF-8, line endings as given), atomically."""
     target, info = check_target(path)
+    _sweep(target)
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
