@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from needling_facts._cache import cache_directory
 from needling_facts._version import __version__
 from needling_facts.cli.network import (
     add_lookup_options,
@@ -123,9 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument(
         "--cache-dir",
-        default=".cache/needling-facts",
+        default=None,
         metavar="DIR",
-        help="formatted references kept here between runs ('' for none)",
+        help="the parsed bibliography and formatted references kept here between runs "
+        "(default: the user's cache folder, ~/.cache/needling-facts; '' for none)",
     )
 
     listing = commands.add_parser("list", help="list claims")
@@ -200,12 +202,13 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
-    cache_dir = getattr(args, "cache_dir", "")  # `pages` keeps the parsed bibliography
+    # Only `pages` keeps the parsed bibliography (the other commands have no --cache-dir).
+    cache_dir = _cache_dir(getattr(args, "cache_dir", ""))
     library = load_from(
         bib,
         claims,
         Path(args.records) if getattr(args, "records", None) else None,
-        cache_dir=Path(cache_dir) if cache_dir else None,
+        cache_dir=cache_dir,
     )
     handler = {"check": _check, "list": _list, "show": _show, "export": _export, "pages": _pages}[
         args.command
@@ -362,6 +365,11 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
     return check_docs(Path(docs), library.references)
 
 
+def _cache_dir(option: str | None) -> Path | None:
+    """``--cache-dir``: unset for the user's cache folder, ``''`` for none."""
+    return None if option == "" else cache_directory(option or "")
+
+
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
@@ -375,7 +383,7 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             if path.is_file():
                 text = path.read_text(encoding="utf-8", errors="replace")
                 hand_written[path.relative_to(docs).as_posix()] = text
-    cache = Path(args.cache_dir) if args.cache_dir else None
+    cache = _cache_dir(args.cache_dir)
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
     scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
     site = build_site(library, hand_written, formatter, url_scheme=scheme)
