@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+import needling_facts as nf
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,6 +35,12 @@ def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
 def cache_home() -> Path:
     """The test session's cache home (``$XDG_CACHE_HOME``)."""
     return Path(os.environ["XDG_CACHE_HOME"])
+
+
+@pytest.fixture(scope="session")
+def bundled() -> nf.Library:
+    """The bundled library, loaded on first use (never at a test module's import)."""
+    return nf.load()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from needling_facts.evidence.reference import Reference
 from needling_facts.export.csl_json import to_csl_json
 from needling_facts.render import csl
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
-from needling_facts.sources import records
+from needling_facts.sources import records, searches
 from tests.conftest import FIXTURES
 from tests.engines.site_builder import build, fixture_site
 
@@ -365,7 +365,7 @@ def test_clear_empties_every_cache_in_memory_and_on_disk(tmp_path: Path) -> None
     shutil.copytree(GOOD / "claims", claims)
     references = loading.load_from(BIB, claims, cache_dir=home()).references
     records.read_records(FIXTURES / "record-mismatch" / "records")
-    nf.load()
+    nf.load()  # the bundled data has search files
     formatter = EntryFormatter(references, cache_dir=home())
     assert formatter["Muller2020"].html
     formatter.save()
@@ -377,6 +377,7 @@ def test_clear_empties_every_cache_in_memory_and_on_disk(tmp_path: Path) -> None
         "bibliographies": loading._BIBLIOGRAPHIES,
         "bundled library": loading._BUNDLED,
         "frozen records": records._RECORDS,
+        "search files": searches._SEARCH_FILES,
         "formatted entries": csl._FORMATTED,
         "extension's bibliographies": markdown_engine._LOADED,
         "schema fingerprints": _cache._SCHEMAS,

@@ -121,23 +121,22 @@ def test_withdrawal_needs_a_reason() -> None:
     assert "withdrawn_reason" in file.problems[0].message
 
 
-BUNDLED = nf.load()
-
-
 @pytest.mark.parametrize("verdict", list(Verdict))
-def test_filter_by_verdict_returns_exactly_the_claims_with_it(verdict: Verdict) -> None:
-    expected = [c.id for c in BUNDLED.claims.values() if c.verdict is verdict]
-    assert [c.id for c in BUNDLED.filter(verdict=verdict)] == expected
-    assert [c.id for c in BUNDLED.filter(verdict=verdict.value)] == expected
+def test_filter_by_verdict_returns_exactly_the_claims_with_it(
+    bundled: nf.Library, verdict: Verdict
+) -> None:
+    expected = [c.id for c in bundled.claims.values() if c.verdict is verdict]
+    assert [c.id for c in bundled.filter(verdict=verdict)] == expected
+    assert [c.id for c in bundled.filter(verdict=verdict.value)] == expected
 
 
-def test_filters_combine_and_each_one_narrows() -> None:
-    everything = BUNDLED.filter()
+def test_filters_combine_and_each_one_narrows(bundled: nf.Library) -> None:
+    everything = bundled.filter()
     verdicts = {c.verdict for c in everything}
     assert len(verdicts) > 1  # the bundled data has several: filtering can be seen
     for outcome in Outcome:
         for certainty in Certainty:
-            got = BUNDLED.filter(outcome=outcome, certainty=certainty)
+            got = bundled.filter(outcome=outcome, certainty=certainty)
             assert got == tuple(
                 c for c in everything if c.outcome is outcome and c.certainty is certainty
             )

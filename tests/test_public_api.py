@@ -13,12 +13,14 @@ from needling_facts import _renamed
 # package's own use only.
 FACADE_MODULES = tuple(nf._PUBLIC)
 INTERNAL = {
+    "DOMAINS_OF",
     "CLAIM_ID_PATTERN",
     "HIGH_START_DESIGNS",
     "REVIEW_DESIGNS",
     "ROB2_DOMAINS",
     "ROBINS_I_DOMAINS",
     "judgement_label",
+    "declare_code",
     "replace_citations",
     "bundled_paths",
     "load_from",

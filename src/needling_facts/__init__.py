@@ -12,21 +12,25 @@ walks the imports to keep it so)::
     _version, errors, diagnostics   versions, the one exception tree, Problem and its codes
     _cache        the one cache: content-keyed, bounded; on disk plain JSON, signed and verified
     evidence/     typed data, no I/O: vocabulary, reference, item, claim, effects, risk_of_bias,
-                  grade (GRADE profiles), totals, hedging
+                  grade (GRADE profiles), totals, hedging, search (saved searches and
+                  screening log)
     sources/      bytes -> records + located problems: safe_read, safe_write, safe_yaml, text,
                   links, citation_syntax, bibtex/ (scan, read, layout, diff), claim_files,
-                  records (frozen metadata)
-    checks/       problems from what was read: claims, evidence, records (and matching)
+                  records (frozen metadata), searches (search files)
+    checks/       problems from what was read: claims, evidence, records (and matching),
+                  searches (screening logs)
     library, loading   the Library (frozen, indexed) and load()
-    export/       csl_json, jsonld, formats (JSON and its schema)
-    render/       pure renderers: citations, csl, pages, sof, forest, rob, evidence_map,
-                  sanitize (the allow-list every page passes)
+    export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
+                  registry of formats that the CLI and the docs read
+    render/       pure renderers: citations, csl, pages, claim_sections (a claim page's
+                  ordered sections), evidence_table, sof, forest, rob, evidence_map, currency
+                  (search and screening), markers, handbook.css, sanitize (the allow-list)
     site/         the handbook as data: handbook (pages, nav, back-links), urls
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)
     edit/         fmt, add, new-claim
-    network/      the optional extra: client, responses, verify, find_ids
+    network/      the optional extra: client, responses, verify, find_ids, watch
     cli/          main() and its commands
-    data/         the bundled claims/ and records/ (and references.bib in a wheel)
+    data/         the bundled claims/, records/ and searches/ (and references.bib in a wheel)
 
 ``markdown_ext`` is the Python-Markdown extension under the name configs use.
 """
@@ -87,6 +91,7 @@ if TYPE_CHECKING:
     from needling_facts.evidence.vocabulary import Verdict as Verdict
     from needling_facts.library import Library as Library
     from needling_facts.library import UnknownClaimError as UnknownClaimError
+    from needling_facts.library import UnknownIdError as UnknownIdError
     from needling_facts.library import UnknownReferenceError as UnknownReferenceError
     from needling_facts.loading import load as load
     from needling_facts.sources.citation_syntax import Citation as Citation
@@ -98,7 +103,7 @@ if TYPE_CHECKING:
 
 _PUBLIC: dict[str, tuple[str, ...]] = {
     "loading": ("load",),
-    "library": ("Library", "UnknownClaimError", "UnknownReferenceError"),
+    "library": ("Library", "UnknownClaimError", "UnknownIdError", "UnknownReferenceError"),
     "diagnostics": ("CODES", "CodeInfo", "Problem", "Severity"),
     "sources.citation_syntax": (
         "Citation",

@@ -36,7 +36,7 @@ RENAMED: dict[str, tuple[str, ...]] = {
     "sanitize": ("render.sanitize", "sources.links"),
     "csl": ("render.csl", "export.csl_json"),
     "jsonld": ("export.jsonld",),
-    "exports": ("export.formats",),
+    "exports": ("export.library_json", "export.json_schema", "export.csl_json", "export.jsonld"),
     "rendering": ("render",),
     "rendering.style": ("render.stylesheet",),
     "rendering.stylesheet": ("render.stylesheet",),

@@ -1,14 +1,33 @@
-"""Diagnostics: every problem has a stable code, a severity and the place it is about."""
+"""Diagnostics: every problem has a stable code, a severity and the place it is about.
+
+A code is declared once, at the top of the module that emits it (the lowest one, when several
+do), and emitted through the object the declaration returns::
+
+    BIB_DUPLICATE_KEY = declare_code(
+        "bib.duplicate-key", Severity.ERROR, "Two entries share a citation key.", "@article{K,}..."
+    )
+    ...
+    problems.append(BIB_DUPLICATE_KEY.at(path, line, col, "message"))
+
+A misspelt code is then a name that mypy and ruff reject, not a run-time surprise on one rare
+path. The declarations fill `CODES`, the registry the handbook's Diagnostics page is generated
+from; declaring a code twice raises while the second module is imported.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["CODES", "CodeInfo", "Problem", "Severity"]
+__all__ = ["CODES", "CodeInfo", "Problem", "Severity", "declare_code"]
 
 
 class Severity(StrEnum):
+    """How bad a problem is: errors fail ``check`` and the strict build, warnings do not."""
+
     ERROR = "error"
     WARNING = "warning"
 
@@ -22,390 +41,92 @@ class CodeInfo:
     summary: str
     example: str
 
+    def at(self, path: str, line: int, col: int, message: str) -> Problem:
+        """A problem with this code at ``path``, ``line`` and ``col`` (1-based)."""
+        return Problem(path, line, col, self.code, message)
 
-def _codes(*infos: CodeInfo) -> dict[str, CodeInfo]:
-    return {info.code: info for info in infos}
 
-
-E, W = Severity.ERROR, Severity.WARNING
-
-CODES: dict[str, CodeInfo] = _codes(
-    CodeInfo(
-        "bib.file-not-found",
-        E,
-        "The bibliography file does not exist or cannot be read.",
-        "--bib missing.bib",
-    ),
-    CodeInfo(
-        "bib.not-utf8", E, "The bibliography file is not valid UTF-8.", "a Latin-1 byte \\xe9"
-    ),
-    CodeInfo(
-        "bib.parse-error",
-        E,
-        "bibtexparser could not parse a block; the entries around it are still read.",
-        "@article{Key2020,\n  title = {Unclosed\n  year = 2020,\n}",
-    ),
-    CodeInfo(
-        "bib.unparsed-text",
-        E,
-        "Text outside any entry looks like an entry that the parser skipped (e.g. `@article` "
-        "without a brace).",
-        "@article Key2020, title = {x}}",
-    ),
-    CodeInfo(
-        "bib.duplicate-key",
-        E,
-        "Two entries share a citation key; only the first is used.",
-        "@article{Key2020, ...}\n@article{Key2020, ...}",
-    ),
-    CodeInfo(
-        "bib.duplicate-field",
-        E,
-        "An entry sets the same field twice; the first value is used.",
-        "@article{Key2020, year = {2020}, year = {2021}}",
-    ),
-    CodeInfo(
-        "bib.duplicate-doi",
-        E,
-        "Two entries have the same DOI (compared case-insensitively).",
-        "doi = {10.1111/ABC} in one entry, doi = {10.1111/abc} in another",
-    ),
-    CodeInfo(
-        "bib.duplicate-pmid",
-        E,
-        "Two entries have the same PubMed id.",
-        "pmid = {23216209} in two entries",
-    ),
-    CodeInfo(
-        "bib.missing-field",
-        E,
-        "A field required for the entry type is absent (article: title, journal, year), "
-        "also after biblatex inheritance (`crossref`, `xdata`) and aliases (`journaltitle` for "
-        "`journal`, `date` for `year`).",
-        "@article{Key2020, title = {x}}",
-    ),
-    CodeInfo(
-        "bib.no-author",
-        W,
-        "An article has no author field. Allowed, because a byline no public record shows is left "
-        "out rather than guessed; the citation then starts with the title.",
-        "@article{IntWoundJ2021, title = {...}, journal = {Int Wound J}, year = {2021}}",
-    ),
-    CodeInfo(
-        "bib.no-identifier",
-        W,
-        "An article has no DOI, PubMed id or PubMed Central id. Allowed, because an identifier "
-        "no public record shows is left out rather than guessed; the entry stays on the to-do "
-        "list until one is seen.",
-        "@article{Bonati2017, title = {...}, journal = {J Drugs Dermatol}, year = {2017}}",
-    ),
-    CodeInfo(
-        "bib.duplicate-pmcid",
-        E,
-        "Two entries have the same PubMed Central id.",
-        "pmcid = {PMC3531004} in two entries",
-    ),
-    CodeInfo(
-        "bib.undefined-macro",
-        E,
-        "A field uses a name that no `@string` defines (BibTeX would print it as nothing).",
-        "journal = jdt without @string{jdt = ...}",
-    ),
-    CodeInfo(
-        "bib.unknown-crossref",
-        E,
-        "A `crossref` or `xdata` field names no entry of the file, or loops back to the entry.",
-        "crossref = {NoSuchProceedings}",
-    ),
-    CodeInfo("bib.invalid-year", E, "The year is not a four-digit number.", "year = {in press}"),
-    CodeInfo(
-        "bib.invalid-doi",
-        E,
-        "The DOI does not look like a DOI (10.NNNN/suffix).",
-        "doi = {doi:10.1111}",
-    ),
-    CodeInfo(
-        "bib.invalid-pmid",
-        E,
-        "The PMID is not a number without a leading zero.",
-        "pmid = {PMC123}, pmid = {023216209}",
-    ),
-    CodeInfo("bib.invalid-pmcid", E, "The PMCID is not PMC followed by digits.", "pmcid = {123}"),
-    CodeInfo(
-        "bib.unused-reference",
-        W,
-        "No claim cites the reference, in its evidence or its prose.",
-        "an entry no claim names",
-    ),
-    CodeInfo(
-        "ref.invalid-record",
-        E,
-        "A frozen record file (`records/<Key>.json`) is not valid JSON, does not follow the "
-        "record format, or names another key than its file name.",
-        'records/Alam2014.json: {"key": "Alam2014", "records": []}',
-    ),
-    CodeInfo(
-        "ref.no-record",
-        W,
-        "The reference has no frozen record to be checked against; `needling-facts verify KEY "
-        "--write` fetches one.",
-        "an entry without records/<Key>.json",
-    ),
-    CodeInfo(
-        "ref.title-mismatch",
-        E,
-        "The title differs from a record's title (compared without case, punctuation, accents, "
-        "LaTeX or HTML): often a DOI that points at a different paper.",
-        "title = {Microneedling for acne scars} with the DOI of a paper on melasma",
-    ),
-    CodeInfo(
-        "ref.year-mismatch",
-        E,
-        "The year is neither the records' year nor their print-publication year.",
-        "year = {2015} where PubMed says 2016",
-    ),
-    CodeInfo(
-        "ref.pages-mismatch",
-        E,
-        "The page range differs from the records' (en dash, hyphen and abbreviated ranges such "
-        "as 1421-9 count as the same).",
-        "pages = {844--848} where the record says 844-849",
-    ),
-    CodeInfo(
-        "ref.volume-mismatch",
-        E,
-        "The volume differs from the records' volume (leading zeros aside).",
-        "volume = {53} where the record says 54",
-    ),
-    CodeInfo(
-        "ref.issue-mismatch",
-        E,
-        "The issue (BibTeX `number`) differs from the records' issue (leading zeros aside).",
-        "number = {2} where PubMed says 74(3)",
-    ),
-    CodeInfo(
-        "ref.journal-mismatch",
-        E,
-        "The journal is neither the records' full title nor an abbreviation of it (an NLM "
-        "abbreviation such as J Clin Aesthet Dermatol is not a mismatch).",
-        "journal = {Dermatol Surg} where the record says Burns",
-    ),
-    CodeInfo(
-        "ref.id-mismatch",
-        E,
-        "The DOI, PMID or PMCID differs from the one the records give for the work.",
-        "pmid = {24919798} where the record says 24919799",
-    ),
-    CodeInfo(
-        "ref.retracted",
-        E,
-        "A record says the work was retracted (Crossref `updated-by`, PubMed 'Retraction in').",
-        "a DOI whose Crossref record has updated-by type retraction",
-    ),
-    CodeInfo(
-        "ref.correction",
-        W,
-        "A record lists a correction (erratum, corrigendum) of the work: read it before citing "
-        "numbers.",
-        "a DOI whose Crossref record has updated-by type correction",
-    ),
-    CodeInfo(
-        "ref.expression-of-concern",
-        W,
-        "The journal published an expression of concern about the work.",
-        "a DOI whose Crossref record has updated-by type expression_of_concern",
-    ),
-    CodeInfo("claim.dir-not-found", E, "The claims folder does not exist.", "--claims missing/"),
-    CodeInfo("claim.not-utf8", E, "The claim file is not valid UTF-8.", "a Latin-1 byte"),
-    CodeInfo(
-        "claim.no-front-matter",
-        E,
-        "The claim file does not start with YAML front matter between `---` lines.",
-        "a Markdown file without ---",
-    ),
-    CodeInfo(
-        "claim.invalid-yaml",
-        E,
-        "The front matter is not valid YAML, or not a mapping.",
-        "title: [unclosed",
-    ),
-    CodeInfo(
-        "claim.yaml-alias",
-        E,
-        "The front matter uses a YAML anchor or alias; claim files need none, and aliases can "
-        "expand without bound, so they are refused.",
-        "a: &x [1]\nb: *x",
-    ),
-    CodeInfo(
-        "claim.yaml-limit",
-        E,
-        "The front matter is larger than 256 KiB or nests deeper than 20 levels.",
-        "a: [[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]",
-    ),
-    CodeInfo(
-        "claim.duplicate-key",
-        E,
-        "A key is set twice in one mapping; YAML would silently keep only one value.",
-        "certainty: low\ncertainty: high",
-    ),
-    CodeInfo(
-        "claim.unreadable",
-        E,
-        "A `*.md` entry in the claims folder cannot be read as a file: a folder, FIFO, device, "
-        "broken or looping link, unreadable or over 1 MiB. It is skipped; the others are read.",
-        "a broken symbolic link acne.md",
-    ),
-    CodeInfo(
-        "claim.unknown-field",
-        E,
-        "The front matter has a key the format does not know (often a typo).",
-        "certainity: low",
-    ),
-    CodeInfo(
-        "claim.missing-field",
-        E,
-        "A required field is absent.",
-        "a claim without `verdict`",
-    ),
-    CodeInfo(
-        "claim.invalid-value",
-        E,
-        "A field's value has the wrong type or is not one of the allowed values.",
-        "certainty: strong",
-    ),
-    CodeInfo(
-        "claim.invalid-id",
-        E,
-        "The file name is not a valid claim id (lowercase letters, digits and hyphens).",
-        "Acne_Scars.md",
-    ),
-    CodeInfo(
-        "claim.id-mismatch",
-        E,
-        "The front matter's `id` differs from the file name, which is the claim's id.",
-        "id: acne in acne-scars.md",
-    ),
-    CodeInfo(
-        "claim.duplicate-id",
-        E,
-        "Two claim files (in different folders) have the same id.",
-        "a/acne.md and b/acne.md",
-    ),
-    CodeInfo(
-        "claim.unknown-citation",
-        E,
-        "An evidence item or the prose cites a key that is not in the bibliography.",
-        "ref: Nobody2020",
-    ),
-    CodeInfo(
-        "claim.citation-not-in-evidence",
-        W,
-        "The prose cites a reference that is not listed among the claim's evidence items.",
-        "[@Other2019] in the body only",
-    ),
-    CodeInfo(
-        "claim.certainty-unsupported",
-        E,
-        "The GRADE profile starts `high`, but no supporting or contradicting item is randomised "
-        "(RCT, split-face RCT, systematic review or meta-analysis); observational evidence "
-        "starts `low`.",
-        "starting_level: high with only case series",
-    ),
-    CodeInfo(
-        "claim.missing-grade",
-        E,
-        "An active claim has no `grade` profile to compute its certainty from.",
-        "certainty: low with no grade block",
-    ),
-    CodeInfo(
-        "claim.certainty-mismatch",
-        E,
-        "The stated certainty differs from the one the GRADE profile computes; the message "
-        "shows the computation.",
-        "certainty: low with a profile starting high and no downgrades",
-    ),
-    CodeInfo(
-        "claim.wording-too-strong",
-        W,
-        "The statement sounds surer than its certainty allows (moderate: probably/likely; low: "
-        "may; very low: very uncertain; see the method page for the phrases).",
-        "statement: Microneedling improves scars. with certainty: low",
-    ),
-    CodeInfo(
-        "claim.overlapping-reviews",
-        W,
-        "Two reviews cited by one claim include the same primary study; totals count it once, "
-        "but the reviews are not independent.",
-        "two meta-analyses both with includes: [Alam2014]",
-    ),
-    CodeInfo(
-        "evidence.missing-risk-of-bias",
-        E,
-        "A trial (RCT, split-face RCT, non-randomised trial) that supports or contradicts the "
-        "claim has no `risk_of_bias` record (`tool: not-assessed` with a reason is allowed).",
-        "design: rct, stance: supports, no risk_of_bias",
-    ),
-    CodeInfo(
-        "evidence.unknown-include",
-        E,
-        "A review's `includes` names a key that is not cited by the same claim's evidence.",
-        "includes: [Nobody2020]",
-    ),
-    CodeInfo(
-        "evidence.includes-not-review",
-        E,
-        "`includes` is set on an item that is not a meta-analysis or systematic review.",
-        "design: rct with includes: [Other2019]",
-    ),
-    CodeInfo(
-        "ref.inconsistent-design",
-        E,
-        "One reference is cited with different designs or participant counts in different "
-        "places; a study is described the same way everywhere.",
-        "AbdelHay2016 as rct with 30 participants in one claim, as case-series in another",
-    ),
-    CodeInfo(
-        "claim.verdict-unsupported",
-        E,
-        "The verdict needs evidence of a stance the claim lacks (supported: a supporting item; "
-        "contradicted: a contradicting item).",
-        "verdict: supported with no `stance: supports` item",
-    ),
-    CodeInfo(
-        "claim.verdict-certainty-mismatch",
-        W,
-        "The article's wording is judged `supported` while the certainty is `very-low`.",
-        "verdict: supported with certainty: very-low",
-    ),
-    CodeInfo(
-        "cite.unparsed",
-        E,
-        "A bracket holds `@key` but is not a citation in pandoc's syntax, so it would be printed "
-        "as raw text; escape a `;` inside a locator as `\\;`, or an `@` that is no citation as "
-        "`\\@`.",
-        "[@Tan2019, Abstract; keloid volume table]",
-    ),
-    CodeInfo(
-        "cite.unknown-key",
-        E,
-        "A hand-written page (`check --docs`) cites a key that is not in the bibliography.",
-        "[@NoSuchKey2020]",
-    ),
-    CodeInfo(
-        "content.unsafe-link",
-        E,
-        "A link with a scheme other than http, https or mailto (`javascript:`, `data:`...), "
-        "or an attribute list setting an event handler or style, in a claim file or a "
-        "bibliography field; the handbook would strip it, so it is an error at its line.",
-        "finding: see [this](javascript:alert(1))",
-    ),
-    CodeInfo(
-        "docs.unreadable",
-        E,
-        "A hand-written page given to `check --docs` cannot be read or is not UTF-8.",
-        "docs/index.md saved as Latin-1",
-    ),
+DECLARING_MODULES = (
+    "sources.links",
+    "sources.citation_syntax",
+    "sources.safe_yaml",
+    "sources.records",
+    "sources.searches",
+    "sources.claim_files",
+    "sources.bibtex.read",
+    "checks.claims",
+    "checks.evidence",
+    "checks.records",
+    "checks.searches",
+    "loading",
+    "site.files",
+    "site.handbook",
 )
+"""Every module (below ``needling_facts``) that declares codes; a test keeps the list whole."""
+
+
+class _Registry(Mapping[str, CodeInfo]):
+    """Every declared code, in code order; reading all of it imports `DECLARING_MODULES`.
+
+    The declaring modules sit in higher layers than this one, so they cannot be imported here
+    at import time; they are imported on the first read that needs every code (the handbook
+    page, an unknown code). Looking up a code whose module is already imported (every problem
+    a check emits) imports nothing.
+    """
+
+    def __init__(self) -> None:
+        self._declared: dict[str, CodeInfo] = {}
+        self._declared_in: dict[str, str] = {}
+        self._complete = False
+
+    def declare(self, info: CodeInfo, module: str) -> CodeInfo:
+        existing = self._declared.get(info.code)
+        if existing is not None:
+            if existing == info and self._declared_in[info.code] == module:
+                return existing  # the same module imported again (importlib.reload)
+            raise ValueError(
+                f"diagnostic code {info.code!r} is declared twice: in "
+                f"{self._declared_in[info.code]} and in {module}"
+            )
+        self._declared[info.code] = info
+        self._declared_in[info.code] = module
+        return info
+
+    def _every_code(self) -> dict[str, CodeInfo]:
+        if not self._complete:
+            for name in DECLARING_MODULES:
+                importlib.import_module(f"needling_facts.{name}")
+            self._complete = True
+        return self._declared
+
+    def __getitem__(self, code: str) -> CodeInfo:
+        info = self._declared.get(code)
+        return info if info is not None else self._every_code()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._every_code()))
+
+    def __len__(self) -> int:
+        return len(self._every_code())
+
+    def __repr__(self) -> str:
+        return f"CODES({sorted(self._every_code())!r})"
+
+
+_REGISTRY = _Registry()
+CODES: Mapping[str, CodeInfo] = _REGISTRY
+"""Every diagnostic code, sorted (so namespaces stay together), to what it means."""
+
+
+def declare_code(code: str, severity: Severity, summary: str, example: str) -> CodeInfo:
+    """Register a diagnostic code; its emitting sites use the returned `CodeInfo`.
+
+    ``summary`` and ``example`` are the handbook's Diagnostics page. A code that another
+    declaration already holds raises `ValueError`, naming both modules.
+    """
+    # The caller's module names where the code lives, for the duplicate-declaration message.
+    module = sys._getframe(1).f_globals.get("__name__", "?")
+    return _REGISTRY.declare(CodeInfo(code, severity, summary, example), module)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -424,6 +145,7 @@ class Problem:
 
     @property
     def severity(self) -> Severity:
+        """The severity its code is declared with."""
         return CODES[self.code].severity
 
     def __str__(self) -> str:

@@ -8,17 +8,21 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from needling_facts.diagnostics import Problem, Severity
+from needling_facts.errors import NeedlingFactsError
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.item import Evidence
 from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.totals import EvidenceTotals, evidence_totals
 from needling_facts.evidence.vocabulary import Outcome, Verdict
 
-__all__ = ["Library", "UnknownClaimError", "UnknownReferenceError"]
+__all__ = ["Library", "UnknownClaimError", "UnknownIdError", "UnknownReferenceError"]
 
 
-class _UnknownIdError(KeyError):
+class UnknownIdError(NeedlingFactsError, KeyError):
+    """An id the library does not have; a `KeyError` too, as a missing mapping key is."""
+
     kind = "id"
 
     def __init__(self, wanted: str, known: Iterable[str]) -> None:
@@ -33,13 +37,13 @@ class _UnknownIdError(KeyError):
         return message
 
 
-class UnknownClaimError(_UnknownIdError):
+class UnknownClaimError(UnknownIdError):
     """Raised by `Library.claim` for an id the library does not have."""
 
     kind = "claim"
 
 
-class UnknownReferenceError(_UnknownIdError):
+class UnknownReferenceError(UnknownIdError):
     """Raised by `Library.reference` for a key the library does not have."""
 
     kind = "reference"
@@ -55,6 +59,8 @@ class Library:
     claims: Mapping[str, Claim]
     references: Mapping[str, Reference]
     problems: tuple[Problem, ...] = ()
+    searches: Mapping[str, SearchRecord] = field(default_factory=dict)
+    """Each claim's saved searches and screening log, by claim id (living evidence)."""
     bib_path: str | None = None
     claims_dir: str | None = None
     claim_files_read: int = 0
@@ -71,6 +77,7 @@ class Library:
         object.__setattr__(self, "claims", MappingProxyType(claims))
         object.__setattr__(self, "references", MappingProxyType(references))
         object.__setattr__(self, "problems", tuple(sorted(self.problems)))
+        object.__setattr__(self, "searches", MappingProxyType(dict(sorted(self.searches.items()))))
         object.__setattr__(
             self, "_citing", MappingProxyType({k: tuple(v) for k, v in citing.items()})
         )
@@ -100,6 +107,11 @@ class Library:
             return self.references[key]
         except KeyError:
             raise UnknownReferenceError(key, self.references) from None
+
+    def search(self, claim_id: str) -> SearchRecord | None:
+        """The claim's saved searches, last search date and screening log; None if it has none."""
+        self.claim(claim_id)
+        return self.searches.get(claim_id)
 
     def resolve(self, evidence: Evidence) -> Reference:
         """The reference an evidence item cites."""

@@ -9,13 +9,16 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from needling_facts._cache import Cache, clear, content_key, read_entry, write_entry
-from needling_facts.checks.claims import check_library
+from needling_facts.checks.claims import CLAIM_UNKNOWN_CITATION, check_library
 from needling_facts.checks.records import check_records, enrich_references
-from needling_facts.diagnostics import Problem
+from needling_facts.checks.searches import check_searches
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Reference
 from needling_facts.library import Library
 from needling_facts.sources.bibtex.read import (
+    BIB_FILE_NOT_FOUND,
+    BIB_NOT_UTF8,
     ParsedBibliography,
     parse_bibliography,
     read_bibliography,
@@ -28,9 +31,23 @@ from needling_facts.sources.claim_files import (
 )
 from needling_facts.sources.records import read_records, records_dir_for
 from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.searches import read_searches, searches_dir_for
 from needling_facts.sources.text import read_text
 
 __all__ = ["bundled_paths", "load", "load_from", "repository_paths"]
+
+CLAIM_DIR_NOT_FOUND = declare_code(
+    "claim.dir-not-found",
+    Severity.ERROR,
+    "The claims folder does not exist.",
+    "--claims missing/",
+)
+REF_RECORDS_NOT_FOUND = declare_code(
+    "ref.records-not-found",
+    Severity.ERROR,
+    "The records folder named with --records (or records_dir) does not exist.",
+    "--records missing-folder/",
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -101,18 +118,26 @@ def load_from(
     claim_files, folder_problems = read_claim_folder(claims_dir)
     records = read_records(records_dir or records_dir_for(claims_dir))
     problems = [*parsed.problems, *folder_problems, *records.problems]
+    if records_dir is not None and not records.present:
+        # Named and missing: comparing nothing would pass every reference silently.
+        problems.append(REF_RECORDS_NOT_FOUND.at(str(records_dir), 1, 1, "no such records folder"))
     for file in claim_files:
         problems.extend(file.problems)
     checked = check_library(parsed.references, claim_files)
-    if any(p.code == "bib.file-not-found" for p in parsed.problems):
+    if any(p.code == BIB_FILE_NOT_FOUND.code for p in parsed.problems):
         # Without the bibliography every cited key is "unknown": report the cause alone.
-        checked = [p for p in checked if p.code != "claim.unknown-citation"]
+        checked = [p for p in checked if p.code != CLAIM_UNKNOWN_CITATION.code]
     problems.extend(checked)
     problems.extend(check_records(parsed.references, records))
-    claims = {f.claim_id: f.claim for f in claim_files if f.claim is not None}
+    searches = read_searches(searches_dir_for(claims_dir))  # living evidence: beside claims/
+    problems += [*searches.problems, *check_searches(searches, claim_files, parsed.references)]
+    # A file whose name is not a valid id is checked (every problem reported) but not kept:
+    # its claim carries a stand-in id, so nothing could link to it.
+    claims = {f.claim_id: f.claim for f in claim_files if f.claim and f.claim.id == f.claim_id}
     return Library(
         claims=claims,
         references=enrich_references(parsed.references, records),
+        searches={k: v for k, v in searches.records.items() if k in claims},
         problems=tuple(problems),
         bib_path=str(bib),
         claims_dir=str(claims_dir),
@@ -139,7 +164,7 @@ def claim_paths(claims_dir: Path) -> list[Path]:
 
 def read_claim_folder(claims_dir: Path) -> tuple[list[ClaimFile], list[Problem]]:
     if not claims_dir.is_dir():
-        return [], [Problem(str(claims_dir), 1, 1, "claim.dir-not-found", "no such folder")]
+        return [], [CLAIM_DIR_NOT_FOUND.at(str(claims_dir), 1, 1, "no such folder")]
     files = [_read_claim_file_cached(path) for path in claim_paths(claims_dir)]
     return files, []
 
@@ -202,7 +227,7 @@ def parsed_bibliography(path: Path, cache_dir: Path | None = None) -> ParsedBibl
         found = read_entry(cache_dir, _BIBLIOGRAPHY_KIND, slot, disk_key, StoredBibliography)
     if found is None:
         # Decode here and drop the bytes before parsing: a 50 MB file is then held once, not twice.
-        text, problem = read_text(data, str(path), "bib.not-utf8")
+        text, problem = read_text(data, str(path), BIB_NOT_UTF8)
         del data
         parsed = parse_bibliography(text, str(path))
         del text

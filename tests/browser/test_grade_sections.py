@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.site_server import serve
+from tests.browser.site_server import chromium_page, serve
 from tests.conftest import REPO
 from tests.engines.site_builder import build, fixture_site
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -56,15 +54,9 @@ def base_url(site: Path) -> Iterator[str]:
 
 
 def test_phone_width_reads_without_sideways_scrolling(base_url: str) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
+    with chromium_page(390, 844) as page:
+        from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base_url + "claims/acne-scars/")
@@ -91,5 +83,4 @@ def test_phone_width_reads_without_sideways_scrolling(base_url: str) -> None:
         expect(page.locator(".nf-rob-high").first).to_be_visible()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "grade-phone.png"), full_page=True)
-        browser.close()
         assert errors == []

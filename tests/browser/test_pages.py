@@ -163,6 +163,22 @@ def test_no_serious_accessibility_violations(page: Page, base_url: str, width: i
     assert found == {}
 
 
+def test_claim_page_is_styled_by_the_stylesheet_alone(page: Page, base_url: str) -> None:
+    page.goto(base_url + "claims/acne-scars/")
+    # No inline style anywhere in what we render: a class and a rule in handbook.css do it.
+    assert page.locator(".md-content [style]").count() == 0
+    counts = page.evaluate(
+        """() => [...document.querySelectorAll(".nf-evidence .nf-number")]
+                 .map(e => getComputedStyle(e).textAlign)"""
+    )
+    assert len(counts) > 1  # the header and each study's participants
+    assert set(counts) == {"right"}
+    studies = page.evaluate(
+        """() => getComputedStyle(document.querySelector(".nf-evidence td")).textAlign"""
+    )
+    assert studies in {"left", "start"}
+
+
 def test_evidence_table_needs_no_sideways_scrolling_on_a_phone(page: Page, base_url: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base_url + "claims/acne-scars/")
@@ -181,9 +197,9 @@ def test_evidence_table_needs_no_sideways_scrolling_on_a_phone(page: Page, base_
     # each stacked cell says what it is
     label = page.evaluate(
         """() => getComputedStyle(
-            document.querySelector(".nf-evidence td:nth-child(4)"), "::before").content"""
+            document.querySelector('.nf-evidence td[data-label="Finding"]'), "::before").content"""
     )
-    assert "Finding" in label
+    assert label == '"Finding: "'  # from the cell's data-label, not its position
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "claim-page-phone.png"), full_page=True)
 

@@ -69,11 +69,17 @@ def test_check_json() -> None:
     assert {"path", "line", "col", "code", "message"} <= set(payload[0])
 
 
-def test_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_exit_two_with_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 2
     assert main(["list", "--certainty", "strong"]) == 2
     assert main([]) == 2
-    assert "usage:" in capsys.readouterr().err
+    assert capsys.readouterr().err.splitlines() == [
+        "needling-facts: error: argument command: invalid choice: 'frobnicate' (choose from "
+        "'check', 'pages', 'list', 'show', 'export', 'fmt', 'add', 'new-claim', 'verify', 'watch')",
+        "needling-facts: error: list: argument --certainty: invalid choice: 'strong' "
+        "(choose from 'high', 'moderate', 'low', 'very-low')",
+        "needling-facts: error: the following arguments are required: command",
+    ]
 
 
 def test_help_and_version_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,6 +158,14 @@ def test_show_prints_the_grade_computation_totals_and_effects() -> None:
     assert "GRADE:      start high, -1 risk of bias (serious), -1 imprecision (serious)" in out
     assert "studies:    2 studies, 325 participants" in out
     assert "effect: odds ratio 2.5 (95% CI 1.1 to 5.7) (improvement by one grade or more)" in out
+    # each study: its key and locator, then the fields Evidence declares for display, in order
+    trial = out.split("  - [Trial2020, Table 2]\n", 1)[1].splitlines()[:4]
+    assert trial == [
+        "    Design:       split-face RCT",
+        "    Participants: 40",
+        "    Finding:      Scar grade fell by 1.2 points more on the needled side (95% CI 0.5 to 1.9).",
+        "    Stance:       supports",
+    ]
 
 
 def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:
@@ -165,11 +179,25 @@ def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> N
             "--bib", str(FIXTURES / "good" / "references.bib"),
             "--claims", str(FIXTURES / "good" / "claims"),
             "--docs", str(docs),
-            "--out", str(docs),
+            "--out", str(tmp_path / "build"),
         ],
         stdout=out,
     )  # fmt: skip
     assert code == 0, out.getvalue()
-    assert (docs / "claims" / "acne-scars.md").is_file()
-    bibliography = (docs / "bibliography.md").read_text(encoding="utf-8")
+    assert (tmp_path / "build" / "claims" / "acne-scars.md").is_file()
+    assert (tmp_path / "build" / "index.md").is_file()
+    assert not (docs / "claims").exists()
+    bibliography = (tmp_path / "build" / "bibliography.md").read_text(encoding="utf-8")
     assert '<a href="index.md#cite-Muller2020">Home</a>' in bibliography  # Zensical resolves it
+
+
+def test_list_filters_by_verdict() -> None:
+    good = FIXTURES / "good"
+    args = ("--bib", str(good / "references.bib"), "--claims", str(good / "claims"))
+    code, out = run("list", "--verdict", "partly-supported", *args)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["acne-scars", "collagen"]
+    code, out = run("list", "--verdict", "supported", *args)
+    assert (code, out) == (0, "")
+    code, out = run("list", "--json", "--verdict", "not-supported", *args)
+    assert json.loads(out) == []

@@ -36,7 +36,7 @@ def cli(cwd: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[int, st
 
 
 def test_from_pubmed_record_to_cited_claim_in_the_built_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = tmp_path / "needling-facts"
     repo.mkdir()
@@ -55,7 +55,7 @@ def test_from_pubmed_record_to_cited_claim_in_the_built_site(
     assert "Newcomer2025" in (repo / "references.bib").read_text()
     code, out = cli(repo, monkeypatch, "add", "new.bib")
     assert code == 1  # adding it twice is refused
-    assert "already used by entry 'Newcomer2025'" in out
+    assert "already used by entry 'Newcomer2025'" in capsys.readouterr().err
 
     # Step 4: a claim skeleton, filled in.
     code, out = cli(repo, monkeypatch, "new-claim", "needling-test-tubes")

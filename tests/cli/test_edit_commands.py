@@ -90,7 +90,11 @@ def test_add_inserts_in_canonical_form(bib: Path, tmp_path: Path) -> None:
     ],
 )
 def test_add_refuses_duplicates_and_invalid_entries_and_writes_nothing(
-    bib: Path, tmp_path: Path, change: tuple[str, str], message: str
+    bib: Path,
+    tmp_path: Path,
+    change: tuple[str, str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     source = tmp_path / "new.bib"
     good = (
@@ -102,8 +106,10 @@ def test_add_refuses_duplicates_and_invalid_entries_and_writes_nothing(
     before = bib.read_bytes()
     code, out = run("add", "--bib", str(bib), str(source))
     assert code == 1
-    assert message in out
-    assert "unchanged" in out
+    assert out == ""
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith(f"needling-facts: error: nothing added to {bib}")
+    assert message in error
     assert bib.read_bytes() == before
 
 

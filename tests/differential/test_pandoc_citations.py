@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pypandoc
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,6 +196,7 @@ def _citation(draw: st.DrawFn) -> str:
     return f"{before}[{'; '.join(items)}]{after}"
 
 
+@pytest.mark.slow  # about 90 s: pandoc runs once per generated example
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_citation(), min_size=20, max_size=20))
 def test_agrees_with_pandoc_on_generated_citations(texts: list[str]) -> None:

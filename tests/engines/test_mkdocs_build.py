@@ -114,7 +114,10 @@ def test_outcome_pages_diagnostics_and_search_index(site: Path) -> None:
     assert any(doc["location"].startswith("claims/keloid-scars/") for doc in index["docs"])
 
 
-def test_generated_pages_are_virtual() -> None:
+def test_generated_pages_are_virtual(site: Path) -> None:
+    # The build served the generated pages from memory: they are in the site, not in docs/.
+    assert (site / "claims" / "acne-scars" / "index.html").is_file()
+    assert (site / "bibliography" / "index.html").is_file()
     assert not (REPO / "docs" / "claims").exists()
     assert not (REPO / "docs" / "bibliography.md").exists()
 

@@ -8,8 +8,6 @@ from typing import Any
 import needling_facts as nf
 from needling_facts.engines.mkdocs import NeedlingFactsPlugin
 
-BUNDLED = nf.load()
-
 
 class _Server:
     def __init__(self) -> None:

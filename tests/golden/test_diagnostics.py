@@ -14,7 +14,9 @@ import os
 from pathlib import Path
 
 from needling_facts.loading import load_from
+from needling_facts.site.handbook import check_docs
 from needling_facts.sources.bibtex.read import read_bibliography
+from needling_facts.sources.records import read_records
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden" / "problems.json"
@@ -24,8 +26,16 @@ CASES = {
     "hostile-yaml": ("hostile-yaml/references.bib", "hostile-yaml/claims"),
     "bib-errors": ("bib-errors/references.bib", "good/claims"),
     "missing-bib": ("no-such.bib", "good/claims"),
+    "record-mismatch": ("record-mismatch/references.bib", "record-mismatch/claims"),
 }
-BIBS = ["bib-lossless/string-concat.bib", "bib-corpus/biblatex-hand.bib"]
+BIBS = [
+    "bib-lossless/string-concat.bib",
+    "bib-corpus/biblatex-hand.bib",
+    "bib-errors/more-errors.bib",
+    "bib-errors/latin1.bib",
+]
+BROKEN_RECORDS = "broken-records"
+DOCS = "docs-errors"
 
 
 def _rows(problems: object) -> list[list[object]]:
@@ -45,6 +55,9 @@ def _actual() -> dict[str, list[list[object]]]:
         out[name] = _rows(load_from(FIXTURES / bib, FIXTURES / claims).problems)
     for bib in BIBS:
         out[bib] = _rows(read_bibliography(FIXTURES / bib).problems)
+    out[BROKEN_RECORDS] = _rows(read_records(FIXTURES / BROKEN_RECORDS).problems)
+    good = read_bibliography(FIXTURES / "good" / "references.bib").references
+    out[DOCS] = _rows(check_docs(FIXTURES / DOCS, good))
     return out
 
 

@@ -136,3 +136,16 @@ def test_claims_folder_oddities_are_problems_not_crashes(
     assert by_name["alias.md"].claim is not None
     library = load_from(FIXTURES / "good" / "references.bib", claims)
     assert {"acne-scars", "collagen"} <= set(library.claims)
+
+
+def test_a_misnamed_claim_file_is_reported_not_kept(tmp_path: Path) -> None:
+    claims = tmp_path / "claims"
+    shutil.copytree(FIXTURES / "good" / "claims", claims)
+    shutil.copy(claims / "collagen.md", claims / "Bad_Name.md")
+    library = load_from(FIXTURES / "good" / "references.bib", claims)
+    assert [(Path(p.path).name, p.code) for p in library.errors] == [
+        ("Bad_Name.md", "claim.invalid-id")
+    ]
+    assert sorted(library.claims) == ["acne-scars", "collagen"]
+    # Every claim the library links to is one it holds (this raised KeyError: 'invalid-id').
+    assert [c.id for c in library.citing_claims("Muller2020")] == ["collagen"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -169,19 +170,83 @@ def test_a_reference_without_doi_or_pmid_is_skipped_not_failed(
     assert "0 failed, 1 skipped" in out
 
 
-def test_without_network_verify_says_so_in_one_line_and_exits_2(
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["verify"],
+        ["verify", "--find-ids"],
+        ["add", "--doi", "10.1000/new"],
+    ],
+    ids=["verify", "find-ids", "add-doi"],
+)
+def test_without_network_each_command_says_so_in_one_line_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    bib, records = _project(tmp_path, "Alster2020a", "Aust2011")
+    before = bib.read_text("utf-8")
+    argv = [*command, "--bib", str(bib), "--records", str(records), "--mailto", "a@b.org"]
+    with respx.mock() as router:
+        router.route().side_effect = httpx.ConnectError("[Errno -2] Name or service not known")
+        assert main(argv) == 1
+        assert router.calls.call_count == 1  # it tried, then stopped at the first refusal
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "needling-facts: error: no network: cannot reach api.crossref.org "
+        "([Errno -2] Name or service not known)"
+    ]
+    assert bib.read_text("utf-8") == before
+    assert not records.exists()
+
+
+def test_verify_a_missing_bib_is_one_line_like_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.bib"
+    for command in ("verify", "check"):
+        with respx.mock() as router:
+            assert main([command, "--bib", str(missing)]) == 1
+            assert not router.calls
+        assert capsys.readouterr().err.splitlines() == [
+            f"needling-facts: error: --bib {missing}: no such file"
+        ]
+
+
+def test_verify_unknown_keys_are_one_line_with_a_suggestion(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bib, records = _project(tmp_path, "Alster2020a")
     with respx.mock() as router:
-        router.route().side_effect = httpx.ConnectError("[Errno -2] Name or service not known")
-        assert main(_verify(bib, records)) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.splitlines() == [
-        "needling-facts: no network: cannot reach api.crossref.org "
-        "([Errno -2] Name or service not known)"
+        assert main(_verify(bib, records, "Alster2020", "Nobody1999")) == 1
+        assert not router.calls
+    assert capsys.readouterr().err.splitlines() == [
+        "needling-facts: error: no references 'Alster2020' (did you mean 'Alster2020a'?), "
+        f"'Nobody1999' in {bib}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [("@article{A,\n  title = {unclosed\n", 1), ("@article{A, title={x}\n@misc{B,\n", 2)],
+    ids=["one-problem", "two-problems"],
+)
+def test_verify_a_bib_without_references_says_why_then_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, problems: int
+) -> None:
+    bib = tmp_path / "broken.bib"
+    bib.write_text(text, "utf-8")
+    with respx.mock() as router:
+        assert main(_verify(bib, tmp_path / "records")) == 1
+        assert not router.calls
+    *listed, error = capsys.readouterr().err.splitlines()
+    summary = f"needling-facts: error: no references to verify in {bib}"
+    if problems == 1:  # the one reason goes inside the error line
+        assert listed == []
+        assert error.startswith(f"{summary}: {bib}:1:1: bib.parse-error ")
+    else:
+        assert len(listed) == problems
+        assert all(" bib.parse-error " in line for line in listed)
+        assert error == f"{summary} ({problems} problems above)"
 
 
 def test_verify_reports_a_retraction_and_freezes_it(
@@ -291,7 +356,10 @@ def test_add_by_doi_refuses_a_duplicate_without_asking_anyone(
     with respx.mock() as router:
         assert main(["add", "--bib", str(bib), "--doi", f"https://doi.org/{ALSTER_DOI}"]) == 1
         assert not router.calls
-    assert "is already in entry 'Alster2020a'" in capsys.readouterr().out
+    assert capsys.readouterr().err.splitlines() == [
+        f"needling-facts: error: nothing added to {bib}: "
+        f"DOI {ALSTER_DOI} is already in entry 'Alster2020a'"
+    ]
     assert bib.read_text("utf-8") == before
 
 
@@ -303,7 +371,9 @@ def test_add_by_pmid_not_found_changes_nothing(
     with respx.mock() as router:
         router.get(EUTILS + "efetch.fcgi").respond(text=(NET / "pubmed-empty.xml").read_text())
         assert main(["add", "--bib", str(bib), "--records", str(records), "--pmid", "1"]) == 1
-    assert "PMID 1 not found at Crossref or PubMed" in capsys.readouterr().out
+    assert capsys.readouterr().err.splitlines() == [
+        f"needling-facts: error: nothing added to {bib}: PMID 1 not found at Crossref or PubMed"
+    ]
     assert bib.read_text("utf-8") == before
     assert not records.exists()
 
@@ -451,3 +521,33 @@ def test_a_rate_limit_without_retry_after_backs_off_1_then_2_seconds(
         assert route.call_count == 3  # the first try and two more
     assert [w for w in fast_services if w >= 1] == [1.0, 2.0]
     assert "Crossref: rate limited (429); try again later" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fault", ["bib-write", "record-write"])
+def test_add_by_doi_writes_bib_and_record_together_or_neither(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+) -> None:
+    # Issue 19: a failed record write after the bib had changed left an entry with no record.
+    bib, records = _project(tmp_path, "Alam2014")
+    before = bib.read_bytes()
+    real_replace = os.replace
+
+    def failing(src: str, dst: str) -> None:
+        is_bib = str(dst).endswith("references.bib")
+        if is_bib == (fault == "bib-write"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("os.replace", failing)
+    with respx.mock(assert_all_called=False) as router:
+        _alster_routes(router)
+        status = main(["add", "--bib", str(bib), "--records", str(records), "--doi", ALSTER_DOI])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1
+    assert len(err) == 1
+    assert "No space left on device" in err[0]
+    assert bib.read_bytes() == before
+    assert not (records / "Alster2020.json").exists()

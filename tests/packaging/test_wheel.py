@@ -39,8 +39,10 @@ def test_wheel_installs_and_loads_bundled_data_outside_the_repository(tmp_path: 
     names = zipfile.ZipFile(wheel).namelist()
     assert "needling_facts/data/references.bib" in names
     assert "needling_facts/py.typed" in names
+    assert "needling_facts/render/handbook.css" in names  # the stylesheet is read from the package
     assert "needling_facts/data/claims/acne-scars.md" in names
     assert "needling_facts/data/records/Alam2014.json" in names  # frozen records ship too
+    assert "needling_facts/data/searches/acne-scars.yaml" in names  # and the search files
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)

@@ -32,6 +32,7 @@ def test_a_retracted_reference_gets_a_red_badge_linking_the_notice() -> None:
     assert 'class="nf-badge nf-retracted"' in html
     assert 'href="https://doi.org/10.5555/n"' in html
     assert 'title="Retracted on 2019-03-01 (doi:10.5555/n)"' in html
+    assert "style=" not in html  # red by a CSS rule: the sanitiser drops inline styles
 
 
 def test_corrections_and_concerns_get_notes_and_plain_references_nothing() -> None:

@@ -9,7 +9,6 @@ from needling_facts.loading import load_from
 from needling_facts.render.csl import EntryFormatter
 from needling_facts.site.handbook import BIBLIOGRAPHY, build_site, check_page, page_title
 from needling_facts.site.urls import UrlScheme
-
 from tests.conftest import FIXTURES
 
 GOOD = load_from(FIXTURES / "good" / "references.bib", FIXTURES / "good" / "claims")

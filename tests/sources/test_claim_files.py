@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,5 +86,15 @@ def test_a_folder_reads_every_file_and_keeps_the_good_ones(tmp_path: Path) -> No
     files, problems = read_claim_folder(CLAIMS)
     assert problems == []
     assert len(files) == len(list(CLAIMS.rglob("*.md")))
+    # Good claims beside broken ones are read and kept; each broken one reports its own problem.
+    mixed = tmp_path / "mixed"
+    shutil.copytree(FIXTURES / "good" / "claims", mixed)
+    shutil.copy(CLAIMS / "bad-yaml.md", mixed / "bad-yaml.md")
+    files, problems = read_claim_folder(mixed)
+    kept = sorted(f.claim.id for f in files if f.claim is not None)
+    assert kept == ["acne-scars", "collagen"]
+    assert [
+        (Path(f.path).name, [p.code for p in f.problems]) for f in files if f.claim is None
+    ] == [("bad-yaml.md", ["claim.invalid-yaml"])]
     _, missing = read_claim_folder(tmp_path / "nope")
     assert [p.code for p in missing] == ["claim.dir-not-found"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def _ref_problems(bib: Path = BIB, claims: Path = CASE / "claims") -> list[tuple
     return [(p.code, p.line) for p in library.problems if p.code.startswith("ref.")]
 
 
-def test_fixture_gets_the_six_located_diagnostics_and_a_no_record_warning() -> None:
+def test_fixture_gets_each_located_mismatch_notice_and_no_record_warning() -> None:
     assert _ref_problems() == [
         ("ref.title-mismatch", line_containing(BIB, "@article{SwappedDoi2015")),
         ("ref.year-mismatch", line_containing(BIB, "@article{WrongYear2016")),
@@ -43,6 +44,9 @@ def test_fixture_gets_the_six_located_diagnostics_and_a_no_record_warning() -> N
         ("ref.volume-mismatch", line_containing(BIB, "@article{WrongVolume2020")),
         # Issue 3 against "3 Suppl": a supplement is another issue.
         ("ref.issue-mismatch", line_containing(BIB, "@article{WrongIssue2021")),
+        ("ref.id-mismatch", line_containing(BIB, "@article{WrongPmid2022")),
+        ("ref.journal-mismatch", line_containing(BIB, "@article{WrongJournal2023")),
+        ("ref.expression-of-concern", line_containing(BIB, "@article{Concern2024")),
     ]
 
 
@@ -51,13 +55,14 @@ def test_check_exits_1_and_prints_the_codes(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert status == 1
     assert "ref.retracted" in out
-    assert "6 errors, 4 warnings" in out  # ref.no-record, and three entries without an id
+    assert "8 errors, 5 warnings" in out  # no-record, concern, and three entries without an id
     assert out.count("bib.no-identifier warning") == 3
 
 
 def test_without_a_records_folder_nothing_is_compared(tmp_path: Path) -> None:
-    # Another folder of records: the fixture's claims, but records elsewhere (absent).
-    library = load_from(BIB, CASE / "claims", records_dir=tmp_path / "none")
+    # The fixture's claims with no records folder beside them (the default place).
+    shutil.copytree(CASE / "claims", tmp_path / "claims")
+    library = load_from(BIB, tmp_path / "claims")
     assert not [p for p in library.problems if p.code.startswith("ref.")]
 
 
@@ -157,6 +162,9 @@ def test_titles_agree_across_case_punctuation_latex_and_html() -> None:
     assert titles_agree("Postępy in skin", "Postepy in skin")
     assert titles_agree("Efficacy [of] needling", "Efficacy of needling.")
     assert not titles_agree("Needles for scars", "Topical serums after laser resurfacing")
+    # A subtitle may be dropped, but only after four shared words.
+    assert titles_agree("Needling for acne scars: a randomised trial", "Needling for acne scars")
+    assert not titles_agree("Needling for scars", "Needling for scars in mice")
 
 
 @pytest.mark.parametrize(

@@ -163,7 +163,7 @@ def test_no_temporary_file_is_left_after_a_failed_write(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(UnsafeWriteError, match="No space left on device; unchanged"):
         write_text(path, "new\n")
     assert os.listdir(tmp_path) == ["refs.bib"]
     assert path.read_text() == "old\n"

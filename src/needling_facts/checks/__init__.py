@@ -1,1 +1,1 @@
-"""Located problems from what the sources read: claims, evidence, frozen records."""
+"""Located problems from what the sources read: claims, evidence, frozen records, searches."""

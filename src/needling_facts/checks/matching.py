@@ -43,7 +43,14 @@ def normalise_title(title: str) -> str:
 
 
 def titles_agree(a: str, b: str) -> bool:
-    return normalise_title(a) == normalise_title(b)
+    """Whether two titles name the same work: equal once normalised, or one is the other
+    plus a subtitle. ``check`` (title mismatches) and ``verify --find-ids`` use this one rule."""
+    x, y = normalise_title(a), normalise_title(b)
+    if x == y:
+        return True
+    # A record may drop or add a subtitle; a different paper does not share its first words.
+    shorter, longer = sorted((x, y), key=len)
+    return len(shorter.split()) >= 4 and longer.startswith(shorter + " ")
 
 
 _DASHES = re.compile(r"\s*(?:-{1,3}|[\u2010-\u2015\u2212])\s*")

@@ -12,14 +12,102 @@ from collections.abc import Mapping, Sequence
 from needling_facts.checks.matching import (
     journals_agree,
     normalise_journal,
-    normalise_title,
     pages_agree,
+    titles_agree,
 )
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import CodeInfo, Problem, Severity, declare_code
 from needling_facts.evidence.reference import Reference, Update, UpdateType
 from needling_facts.sources.records import FrozenRecord, RecordSet
 
 __all__ = ["check_records", "compare_reference", "enrich_references"]
+
+REF_NO_RECORD = declare_code(
+    "ref.no-record",
+    Severity.WARNING,
+    "The reference has no frozen record to be checked against; `needling-facts verify KEY "
+    "--write` fetches one.",
+    "an entry without records/<Key>.json",
+)
+
+REF_TITLE_MISMATCH = declare_code(
+    "ref.title-mismatch",
+    Severity.ERROR,
+    "The title differs from a record's title (compared without case, punctuation, accents, "
+    "LaTeX or HTML): often a DOI that points at a different paper.",
+    "title = {Microneedling for acne scars} with the DOI of a paper on melasma",
+)
+
+REF_YEAR_MISMATCH = declare_code(
+    "ref.year-mismatch",
+    Severity.ERROR,
+    "The year is neither the records' year nor their print-publication year.",
+    "year = {2015} where PubMed says 2016",
+)
+
+REF_PAGES_MISMATCH = declare_code(
+    "ref.pages-mismatch",
+    Severity.ERROR,
+    "The page range differs from the records' (en dash, hyphen and abbreviated ranges such as "
+    "1421-9 count as the same).",
+    "pages = {844--848} where the record says 844-849",
+)
+
+REF_VOLUME_MISMATCH = declare_code(
+    "ref.volume-mismatch",
+    Severity.ERROR,
+    "The volume differs from the records' volume (leading zeros aside).",
+    "volume = {53} where the record says 54",
+)
+
+REF_ISSUE_MISMATCH = declare_code(
+    "ref.issue-mismatch",
+    Severity.ERROR,
+    "The issue (BibTeX `number`) differs from the records' issue (leading zeros aside).",
+    "number = {2} where PubMed says 74(3)",
+)
+
+REF_JOURNAL_MISMATCH = declare_code(
+    "ref.journal-mismatch",
+    Severity.ERROR,
+    "The journal is neither the records' full title nor an abbreviation of it (an NLM "
+    "abbreviation such as J Clin Aesthet Dermatol is not a mismatch).",
+    "journal = {Dermatol Surg} where the record says Burns",
+)
+
+REF_ID_MISMATCH = declare_code(
+    "ref.id-mismatch",
+    Severity.ERROR,
+    "The DOI, PMID or PMCID differs from the one the records give for the work.",
+    "pmid = {24919798} where the record says 24919799",
+)
+
+REF_RETRACTED = declare_code(
+    "ref.retracted",
+    Severity.ERROR,
+    "A record says the work was retracted (Crossref `updated-by`, PubMed 'Retraction in').",
+    "a DOI whose Crossref record has updated-by type retraction",
+)
+
+REF_CORRECTION = declare_code(
+    "ref.correction",
+    Severity.WARNING,
+    "A record lists a correction (erratum, corrigendum) of the work: read it before citing "
+    "numbers.",
+    "a DOI whose Crossref record has updated-by type correction",
+)
+
+REF_EXPRESSION_OF_CONCERN = declare_code(
+    "ref.expression-of-concern",
+    Severity.WARNING,
+    "The journal published an expression of concern about the work.",
+    "a DOI whose Crossref record has updated-by type expression_of_concern",
+)
+REF_RECORD_WITHOUT_ENTRY = declare_code(
+    "ref.record-without-entry",
+    Severity.ERROR,
+    "A frozen record names a key that the bibliography does not have.",
+    "records/Ghost2020.json with no @article{Ghost2020, ...}",
+)
 
 
 def check_records(references: Mapping[str, Reference], records: RecordSet) -> list[Problem]:
@@ -33,15 +121,27 @@ def check_records(references: Mapping[str, Reference], records: RecordSet) -> li
         record = records.records.get(key)
         found = compare_reference(reference, record) if record else [_no_record(key, records)]
         problems += [
-            Problem(reference.source.path, reference.source.line, 1, code, message)
+            code.at(reference.source.path, reference.source.line, 1, message)
             for code, message in found
         ]
+    # A record waiting for a key the bibliography does not have yet (a planted retraction,
+    # say) would take effect silently the day that key is added.
+    for key in sorted(set(records.records) - set(references)):
+        problems.append(
+            REF_RECORD_WITHOUT_ENTRY.at(
+                records.paths[key],
+                1,
+                1,
+                f"frozen record for {key!r}, which references.bib does not have; "
+                "add the entry or remove the record",
+            )
+        )
     return problems
 
 
-def _no_record(key: str, records: RecordSet) -> tuple[str, str]:
+def _no_record(key: str, records: RecordSet) -> tuple[CodeInfo, str]:
     return (
-        "ref.no-record",
+        REF_NO_RECORD,
         f"no frozen record for {key!r} in {records.folder}; "
         f"run: needling-facts verify {key} --write",
     )
@@ -51,8 +151,9 @@ def _quoted(values: Sequence[object]) -> str:
     return " or ".join(repr(v) for v in values)
 
 
-def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
+    """Each way ``reference`` disagrees with its frozen ``record``: (code, message) pairs."""
+    found: list[tuple[CodeInfo, str]] = []
     found += _title(reference, record)
     found += _year(reference, record)
     found += _pages(reference, record)
@@ -63,27 +164,18 @@ def compare_reference(reference: Reference, record: FrozenRecord) -> list[tuple[
     return found
 
 
-def _title_agrees(a: str, b: str) -> bool:
-    x, y = normalise_title(a), normalise_title(b)
-    if x == y:
-        return True
-    # A record may drop or add a subtitle; a different paper does not share its first words.
-    shorter, longer = sorted((x, y), key=len)
-    return len(shorter.split()) >= 4 and longer.startswith(shorter + " ")
-
-
-def _title(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _title(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     if not reference.title:
         return []
     found = []
     for source in record.records:
         title = source.fields.title
-        if title is not None and not _title_agrees(reference.title, title):
+        if title is not None and not titles_agree(reference.title, title):
             what = f"the {source.source} record"
             if source.source == "crossref" and source.fields.doi:
                 what = f"the record of DOI {source.fields.doi}"
             found.append(
-                ("ref.title-mismatch", f"title differs from {what}: {title!r} ({source.url})")
+                (REF_TITLE_MISMATCH, f"title differs from {what}: {title!r} ({source.url})")
             )
     return found
 
@@ -99,19 +191,19 @@ def _years_seen(record: FrozenRecord) -> list[int]:
     return years
 
 
-def _year(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _year(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     years = _years_seen(record)
     if reference.year is None or not years or reference.year in years:
         return []
     return [
         (
-            "ref.year-mismatch",
+            REF_YEAR_MISMATCH,
             f"year {reference.year} differs from the records' {_quoted(list(years))}",
         )
     ]
 
 
-def _pages(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _pages(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     seen = [str(v) for v in record.values("pages")]
     if not reference.pages or not seen:
         return []
@@ -120,7 +212,7 @@ def _pages(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
         return []
     return [
         (
-            "ref.pages-mismatch",
+            REF_PAGES_MISMATCH,
             f"pages {reference.pages!r} differ from the records' {_quoted(list(seen))}",
         )
     ]
@@ -132,31 +224,31 @@ def _number(value: str) -> str:
     return (text.lstrip("0") or text) if text.isdigit() else text
 
 
-def _volume_and_issue(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _volume_and_issue(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     found = []
-    for label, ours, name in (
-        ("volume", reference.volume, "volume"),
-        ("issue", reference.issue, "issue"),
+    for label, ours, code in (
+        ("volume", reference.volume, REF_VOLUME_MISMATCH),
+        ("issue", reference.issue, REF_ISSUE_MISMATCH),
     ):
-        seen = [str(v) for v in record.values(name)]
+        seen = [str(v) for v in record.values(label)]
         if ours and seen and _number(ours) not in {_number(v) for v in seen}:
             found.append(
                 (
-                    f"ref.{label}-mismatch",
+                    code,
                     f"{label} {ours!r} differs from the records' {_quoted(seen)}",
                 )
             )
     return found
 
 
-def _journal(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _journal(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     seen = [str(v) for v in [*record.values("journal"), *record.values("journal_full")]]
     found = []
     for given in (reference.journal, reference.journal_abbrev):
         if given and seen and not any(journals_agree(given, v) for v in seen):
             found.append(
                 (
-                    "ref.journal-mismatch",
+                    REF_JOURNAL_MISMATCH,
                     f"journal {given!r} is neither the records' title nor its abbreviation: "
                     f"{_quoted(list(seen))}",
                 )
@@ -164,7 +256,7 @@ def _journal(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]
     return found
 
 
-def _identifiers(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _identifiers(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     found = []
     for label, ours, name in (
         ("DOI", reference.doi, "doi"),
@@ -175,7 +267,7 @@ def _identifiers(reference: Reference, record: FrozenRecord) -> list[tuple[str, 
         if ours and seen and ours.lower() not in {v.lower() for v in seen}:
             found.append(
                 (
-                    "ref.id-mismatch",
+                    REF_ID_MISMATCH,
                     f"{label} {ours} differs from the records' {_quoted(list(seen))}",
                 )
             )
@@ -183,9 +275,9 @@ def _identifiers(reference: Reference, record: FrozenRecord) -> list[tuple[str, 
 
 
 _NOTICE_CODES = {
-    UpdateType.RETRACTION: "ref.retracted",
-    UpdateType.CORRECTION: "ref.correction",
-    UpdateType.EXPRESSION_OF_CONCERN: "ref.expression-of-concern",
+    UpdateType.RETRACTION: REF_RETRACTED,
+    UpdateType.CORRECTION: REF_CORRECTION,
+    UpdateType.EXPRESSION_OF_CONCERN: REF_EXPRESSION_OF_CONCERN,
 }
 
 
@@ -199,7 +291,7 @@ def _describe(update: Update) -> str:
     return " ".join(parts)
 
 
-def _notices(reference: Reference, record: FrozenRecord) -> list[tuple[str, str]]:
+def _notices(reference: Reference, record: FrozenRecord) -> list[tuple[CodeInfo, str]]:
     found = []
     for update in record.updates:
         code = _NOTICE_CODES.get(update.type)

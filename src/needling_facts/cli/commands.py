@@ -9,31 +9,43 @@ import functools
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from needling_facts._cache import cache_directory
 from needling_facts._version import __version__
+from needling_facts.cli.extras import extra_providing
 from needling_facts.cli.network import (
     add_lookup_options,
     add_verify_parser,
+    add_watch_parser,
     run_add_by_id,
     run_verify,
+    run_watch,
 )
+from needling_facts.cli.options import path_option, readable_file_option
 from needling_facts.diagnostics import Problem, Severity
 from needling_facts.edit.add import add_entries
 from needling_facts.edit.fmt import format_file
 from needling_facts.edit.new_claim import new_claim_text
-from needling_facts.errors import NeedlingFactsError, UnreadableFileError, UsageError
+from needling_facts.errors import (
+    MissingExtraError,
+    NeedlingFactsError,
+    RefusedError,
+    UnreadableFileError,
+    UsageError,
+)
 from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.fields import export_exclude, shown_values
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.vocabulary import Outcome, Verdict
-from needling_facts.export.formats import export_csl_json, export_json, export_jsonld, export_schema
-from needling_facts.library import Library, UnknownClaimError
+from needling_facts.export.registry import FORMATS
+from needling_facts.library import Library
 from needling_facts.loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
-from needling_facts.sources.safe_read import check_readable, read_regular_file
-from needling_facts.sources.safe_write import locked, write_text
+from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.safe_write import OutputFolder, locked, write_text
 
 __all__ = ["main"]
 
@@ -42,17 +54,9 @@ PROG = "needling-facts"
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise UsageError(message)
-
-
-def _path_option(value: str | None, option: str) -> Path | None:
-    """``--bib ''`` is a mistake, not a request for the default (the bundled data)."""
-    if value is None:
-        return None
-    if not value.strip():
-        raise UsageError(f"{option}: empty path")
-    return Path(value)
+        # One line, naming the subcommand (argparse would print the usage, then its own line).
+        command = self.prog.removeprefix(PROG).strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def _sources(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -62,13 +66,8 @@ def _sources(args: argparse.Namespace) -> tuple[Path, Path]:
     cause comes first and is not followed by one "unknown citation" per cited key.
     """
     defaults = repository_paths() or bundled_paths()
-    bib = _path_option(args.bib, "--bib") or defaults[0]
-    claims = _path_option(args.claims, "--claims") or defaults[1]
-    if args.bib is not None:
-        try:
-            check_readable(bib)
-        except UnreadableFileError as error:
-            raise UnreadableFileError(f"--bib {bib}", error.reason) from None
+    bib = readable_file_option(args.bib, "--bib") or defaults[0]
+    claims = path_option(args.claims, "--claims") or defaults[1]
     if args.claims is not None and not claims.is_dir():
         reason = "not a folder" if claims.exists() else "no such folder"
         raise UnreadableFileError(f"--claims {claims}", reason)
@@ -89,6 +88,19 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--records", metavar="DIR", help="folder of frozen records (default: beside the claims)"
     )
+
+
+def _formats_epilog() -> str:
+    """``export --help``: each format with what it holds, wrapped for a terminal."""
+    width = max(len(name) for name in FORMATS)
+    indent = " " * (width + 4)
+    lines = [
+        textwrap.fill(
+            fmt.description, 88, initial_indent=f"  {name:<{width}}  ", subsequent_indent=indent
+        )
+        for name, fmt in FORMATS.items()
+    ]
+    return "formats:\n" + "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,10 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print the claim as JSON")
 
     export = commands.add_parser(
-        "export", help="write the library as JSON, a schema, CSL or JSON-LD"
+        "export",
+        help="write the library as data: " + ", ".join(FORMATS),
+        epilog=_formats_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_source_options(export)
-    export.add_argument("--format", required=True, choices=sorted(EXPORTERS))
+    export.add_argument("--format", required=True, choices=list(FORMATS))
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
     fmt = commands.add_parser("fmt", help="rewrite BibTeX files in one canonical, lossless layout")
@@ -161,12 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
         "source", nargs="?", help="file with the entries, or - for stdin (the default when piped)"
     )
     add_lookup_options(add)
-    add.set_defaults(print_usage=add.print_usage)
 
     new = commands.add_parser("new-claim", help="write a claim file skeleton to fill in")
     new.add_argument("id", help="the new claim's id (its file name), e.g. acne-scars-in-dark-skin")
     new.add_argument("--claims", metavar="DIR", help="folder of claim files")
     add_verify_parser(commands)
+    add_watch_parser(commands)
     return parser
 
 
@@ -180,7 +195,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     try:
         return _run(argv, out)
     except NeedlingFactsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        _report_error(error)
         return error.exit_code
     except BrokenPipeError:
         if out is sys.stdout:
@@ -193,12 +208,46 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return 130
 
 
+def _report_error(error: NeedlingFactsError) -> None:
+    """The one error path: ``needling-facts: error: ...`` on stderr, one line.
+
+    A refusal with several reasons prints each on its own line first (they are located,
+    ``path:line:col: code message``), then the one error line that sums them up.
+    """
+    message = str(error)
+    if isinstance(error, RefusedError) and len(error.reasons) > 1:
+        for reason in error.reasons:
+            print(reason, file=sys.stderr)
+        message = f"{error.summary} ({len(error.reasons)} problems above)"
+    print(f"{PROG}: error: {' '.join(message.splitlines())}", file=sys.stderr)
+
+
+def _what(args: argparse.Namespace) -> str:
+    """The command as a user would name it in "X needs the docs extra"."""
+    if args.command == "export":
+        return f"export --format {args.format}"
+    if args.command == "add" and (args.doi or args.pmid):
+        return "add --doi" if args.doi else "add --pmid"
+    return str(args.command)
+
+
 def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
+    try:
+        return _dispatch(args, out)
+    except ModuleNotFoundError as error:
+        extra = extra_providing(error)
+        if extra is None:
+            # Core dependencies are imported before main() runs, so this is a bug of ours.
+            raise
+        raise MissingExtraError(_what(args), extra) from None
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
@@ -217,13 +266,10 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
 
 
 def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    output = _path_option(args.output, "--output")
+    output = path_option(args.output, "--output")
     if library.errors:
-        for problem in library.errors:
-            print(problem, file=sys.stderr)
-        print(f"{PROG}: error: not exporting a library with errors", file=sys.stderr)
-        return 1
-    text = EXPORTERS[args.format](library)
+        raise RefusedError("not exporting a library with errors", _shown(library.errors))
+    text = FORMATS[args.format].write(library)
     if output is not None:
         write_text(output, text)
     else:
@@ -242,7 +288,7 @@ def _default_bib() -> Path | None:
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     default = _default_bib()
-    named = [_path_option(f, "FILE") for f in args.files]
+    named = [path_option(f, "FILE") for f in args.files]
     paths = [p for p in named if p is not None] or ([default] if default else [])
     if not paths:
         raise UsageError("no references.bib here; name the file to format")
@@ -252,7 +298,7 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
             result = format_file(path, check=args.check)
         except NeedlingFactsError as error:
             # One bad file among several: say so and go on with the others.
-            print(f"{PROG}: error: {error}", file=sys.stderr)
+            _report_error(error)
             status = 1
             continue
         if result.refused:
@@ -272,7 +318,7 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _add(args: argparse.Namespace, out: TextIO) -> int:
-    bib = _path_option(args.bib, "--bib") or _default_bib()
+    bib = path_option(args.bib, "--bib") or _default_bib()
     if bib is None:
         raise UsageError("no references.bib here; use --bib FILE")
     if args.doi or args.pmid:
@@ -280,10 +326,7 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     text, source = _add_source(args)
     result = add_entries(bib, text, source)
     if result.refused:
-        for reason in result.refused:
-            print(reason, file=out)
-        print(f"{bib}: unchanged: nothing was added", file=out)
-        return 1
+        raise RefusedError(f"nothing added to {bib}", result.refused)
     print(f"{bib}: added {', '.join(result.added)}", file=out)
     return 0
 
@@ -292,14 +335,13 @@ def _add_source(args: argparse.Namespace) -> tuple[str, str]:
     """The incoming BibTeX text and its name for messages."""
     if args.source is None and sys.stdin.isatty():
         # Nothing piped in: waiting for typed input would look like a hang.
-        args.print_usage(sys.stderr)
         raise UsageError("add: name a file of BibTeX entries, or pipe them in (use - to type them)")
     if args.source in (None, "-"):
         binary = getattr(sys.stdin, "buffer", None)  # absent when stdin is replaced by text
         data = binary.read() if binary is not None else sys.stdin.read().encode("utf-8")
         source = "<stdin>"
     else:
-        path = _path_option(args.source, "SOURCE")
+        path = path_option(args.source, "SOURCE")
         assert path is not None
         data, source = read_regular_file(path), str(path)
     try:
@@ -313,7 +355,7 @@ def _add_source(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def _claims_folder_for_writing(args: argparse.Namespace) -> Path:
-    named = _path_option(args.claims, "--claims")
+    named = path_option(args.claims, "--claims")
     folder = named or (repository_paths() or (None, None))[1]
     if folder is None:
         raise NeedlingFactsError(
@@ -345,12 +387,12 @@ def _new_claim(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-EDITORS = {"fmt": _fmt, "add": _add, "new-claim": _new_claim, "verify": run_verify}
-EXPORTERS = {
-    "json": export_json,
-    "schema": lambda _library: export_schema(),
-    "csl-json": export_csl_json,
-    "jsonld": export_jsonld,
+EDITORS = {
+    "fmt": _fmt,
+    "add": _add,
+    "new-claim": _new_claim,
+    "verify": run_verify,
+    "watch": run_watch,
 }
 
 
@@ -358,10 +400,11 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
     """`check --docs`: engines without a strict mode (Zensical) rely on this gate."""
     if docs is None:
         return []
+    from needling_facts.site.files import DOCS_UNREADABLE
     from needling_facts.site.handbook import check_docs
 
     if not Path(docs).is_dir():
-        return [Problem(docs, 1, 1, "docs.unreadable", "no such folder")]
+        return [DOCS_UNREADABLE.at(docs, 1, 1, "no such folder")]
     return check_docs(Path(docs), library.references)
 
 
@@ -373,36 +416,36 @@ def _cache_dir(option: str | None) -> Path | None:
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter
+    from needling_facts.site.files import read_docs, write_docs
     from needling_facts.site.handbook import build_site, expand_markers
     from needling_facts.site.urls import UrlScheme
 
-    hand_written: dict[str, str] = {}
-    if args.docs:
-        docs = Path(args.docs)
-        for path in sorted(docs.rglob("*.md")):
-            if path.is_file():
-                text = path.read_text(encoding="utf-8", errors="replace")
-                hand_written[path.relative_to(docs).as_posix()] = text
+    docs = read_docs(Path(args.docs)) if args.docs else None
+    sources = [Path(p) for p in (library.claims_dir, args.docs, args.records) if p]
     cache = _cache_dir(args.cache_dir)
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
     scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
-    site = build_site(library, hand_written, formatter, url_scheme=scheme)
+    site = build_site(library, docs.pages if docs else {}, formatter, url_scheme=scheme)
     formatter.save()
-    root = Path(args.out)
-    if args.docs and Path(args.docs).resolve() != root.resolve():
-        # A complete docs folder for the engine: hand-written pages, then the generated ones.
-        import shutil
+    folder = OutputFolder(Path(args.out), sources=sources)
 
-        shutil.copytree(args.docs, root, dirs_exist_ok=True)
-        for relative, text in hand_written.items():
-            if "<!-- needling-facts:" in text:  # no plugin will fill these in
-                (root / relative).write_text(expand_markers(library, relative, text), "utf-8")
-    for relative, content in site.pages.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-    print(f"wrote {len(site.pages)} pages to {root}", file=out)
-    return 1 if library.errors else 0
+    def expand(relative: str, text: str) -> str:
+        return expand_markers(library, relative, text)  # no plugin will fill the markers in
+
+    write_docs(folder, docs, site.pages, expand)
+    print(f"wrote {len(site.pages)} pages to {args.out}", file=out)
+    if library.errors:
+        count = len(library.errors)
+        raise NeedlingFactsError(
+            f"the library has {count} error{'s' * (count != 1)}; run needling-facts check "
+            "with the same --bib and --claims to see them"
+        )
+    return 0
+
+
+def _shown(problems: Sequence[Problem]) -> list[str]:
+    """Problems as `check` prints them: paths relative to the current folder."""
+    return [str(dataclasses.replace(p, path=_display_path(p.path))) for p in problems]
 
 
 def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -435,7 +478,7 @@ def _check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _claim_json(claim: Claim) -> dict[str, object]:
-    return claim.model_dump(mode="json", exclude={"source"})
+    return claim.model_dump(mode="json", exclude=export_exclude(type(claim)))
 
 
 def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
@@ -455,10 +498,7 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        claim = library.claim(args.id)
-    except UnknownClaimError as error:
-        raise NeedlingFactsError(str(error)) from None
+    claim = library.claim(args.id)  # UnknownClaimError is one of ours: one line, exit 1
     references = library.references_of(claim)
     if args.json:
         payload = _claim_json(claim)
@@ -483,13 +523,16 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             if claim.article_wording
             else "article:    (not a claim of the source article)"
         ),
-        "",
-        "evidence:",
     ]
+    details = shown_values(claim)
+    if details:
+        lines += ["", *_aligned(details, "")]
+    lines += ["", "evidence:"]
     for item in claim.evidence:
-        n = f", n={item.participants}" if item.participants else ""
-        lines.append(f"  - [{item.ref}] {item.design.label}{n}, {item.stance.value}")
-        lines.append(f"    {item.finding}")
+        # The study heads its item; the other fields declared for display follow, in order.
+        where = f", {item.locator}" if item.locator else ""
+        lines.append(f"  - [{item.ref}{where}]")
+        lines += _aligned(shown_values(item, skip={"ref"}), "    ")
         lines += [f"    effect: {effect.describe()} ({effect.outcome})" for effect in item.effects]
     if references:
         lines += ["", "references:"]
@@ -505,3 +548,9 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             lines.append(f"  [{ref.key}] {ref.title} {ref.journal} {ref.year}. {ids}".rstrip())
     print("\n".join(lines), file=out)
     return 0
+
+
+def _aligned(rows: list[tuple[str, str]], indent: str) -> list[str]:
+    """``label: text`` lines, the texts in one column."""
+    width = max((len(label) for label, _ in rows), default=0) + 2
+    return [f"{indent}{label + ':':<{width}}{text}" for label, text in rows]

@@ -8,6 +8,7 @@ from pathlib import Path
 from needling_facts.diagnostics import Problem
 from needling_facts.sources.bibtex.diff import entry_diff
 from needling_facts.sources.bibtex.layout import FormatRefusedError, format_bibliography
+from needling_facts.sources.bibtex.read import BIB_NOT_UTF8
 from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.safe_write import locked, write_text
 
@@ -40,7 +41,7 @@ def _format(path: Path, *, check: bool) -> FormatResult:
     try:
         original = data.decode("utf-8")
     except UnicodeDecodeError:
-        result.refused = [Problem(str(path), 1, 1, "bib.not-utf8", "not valid UTF-8")]
+        result.refused = [BIB_NOT_UTF8.at(str(path), 1, 1, "not valid UTF-8")]
         return result
     del data  # a big file is held once, as text
     try:

@@ -33,7 +33,7 @@ from needling_facts.evidence.reference import Reference
 from needling_facts.loading import parsed_bibliography
 from needling_facts.render.citations import CitedPage, render_citations
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, FormattedReference
-from needling_facts.render.pages import RAW_END, RAW_START
+from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.sanitize import clean_html
 from needling_facts.site.urls import UrlScheme, href
 
@@ -221,7 +221,9 @@ class _CitationPreprocessor(Preprocessor):
             end = text.find(RAW_END, start)
             if end == -1:
                 break
-            html = text[start + len(RAW_START) : end]
+            # Starting at its first tag, so Python-Markdown sees block-level HTML and puts it
+            # in place of the placeholder's paragraph instead of inside a <p>.
+            html = text[start + len(RAW_START) : end].strip()
             text = (
                 f"{text[:start]}\n\n{self.md.htmlStash.store(html)}\n\n{text[end + len(RAW_END) :]}"
             )

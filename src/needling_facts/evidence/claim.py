@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from needling_facts.evidence._frozen import Frozen as _Frozen
+from needling_facts.evidence.fields import INTERNAL, Spec, Written, WrittenAsScalar
 from needling_facts.evidence.grade import Certainty, GradeProfile
 from needling_facts.evidence.item import Evidence
 from needling_facts.evidence.reference import Location
@@ -35,11 +36,13 @@ __all__ = [
 _RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-\u2013]\s*(\d+(?:\.\d+)?))?\s*$")
 
 
-class NumberRange(_Frozen):
+class NumberRange(_Frozen, WrittenAsScalar):
     """A reported value or range, e.g. ``3`` or ``1.5-2.0``; written as such in YAML."""
 
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: Annotated[float, Spec()] = Field(ge=0, description="The lowest value reported.")
+    high: Annotated[float, Spec()] = Field(
+        ge=0, description="The highest value reported (equal to low for a single value)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -74,36 +77,101 @@ class NumberRange(_Frozen):
 class Protocol(_Frozen):
     """Treatment protocol as reported by the studies behind a claim."""
 
-    sessions: NumberRange | None = None
-    interval_weeks: NumberRange | None = None
-    needle_depth_mm: NumberRange | None = None
+    sessions: Annotated[NumberRange | None, Spec(label="Sessions")] = Field(
+        default=None, description="Number of sessions."
+    )
+    interval_weeks: Annotated[NumberRange | None, Spec(label="Interval", unit="weeks")] = Field(
+        default=None, description="Weeks between sessions."
+    )
+    needle_depth_mm: Annotated[NumberRange | None, Spec(label="Needle depth", unit="mm")] = Field(
+        default=None, description="Needle depth in millimetres."
+    )
+
+
+_OUTCOME = "What the claim is about; each outcome has a page in the handbook."
+_OUTCOME_SPEC = Spec()
 
 
 class Claim(_Frozen):
-    """Fields every claim has; a concrete claim is a `ScarClaim` or a `GeneralClaim`."""
+    """Fields every claim has; a concrete claim is a `ScarClaim` or a `GeneralClaim`.
 
-    id: str = Field(pattern=CLAIM_ID_PATTERN)
-    title: str = Field(min_length=1)
-    statement: str = Field(min_length=1)
-    outcome: Outcome
-    article_wording: str | None = Field(default=None, min_length=1)
-    """The source article's words, quoted exactly; absent for claims the article does not make."""
-    population: str | None = None
-    intervention: str | None = None
-    comparator: str | None = None
-    skin_types: tuple[SkinType, ...] = ()
-    protocol: Protocol = Protocol()
-    certainty: Certainty
-    verdict: Verdict
-    evidence: tuple[Evidence, ...] = ()
-    grade: GradeProfile | None = None
-    caveats: tuple[str, ...] = ()
-    contraindications: tuple[str, ...] = ()
-    last_reviewed: dt.date
-    status: ClaimStatus = ClaimStatus.ACTIVE
-    withdrawn_reason: str | None = None
-    body: str = ""
-    source: Location | None = None
+    Each field is declared once (see `needling_facts.evidence.fields`): its description is the
+    ``new-claim`` skeleton's comment and the JSON Schema's, its `Spec` says where it goes.
+    """
+
+    id: Annotated[str, Spec(written=Written.DERIVED)] = Field(
+        pattern=CLAIM_ID_PATTERN,
+        description="Stable identifier: the claim file's name, lowercase words and digits "
+        "joined by hyphens.",
+    )
+    title: Annotated[str, Spec()] = Field(
+        min_length=1, description='Short title, e.g. "Microneedling for atrophic acne scars".'
+    )
+    statement: Annotated[str, Spec()] = Field(
+        min_length=1, description="One neutral sentence: what the evidence shows."
+    )
+    outcome: Annotated[Outcome, _OUTCOME_SPEC] = Field(description=_OUTCOME)
+    article_wording: Annotated[str | None, Spec()] = Field(
+        default=None,
+        min_length=1,
+        description="The source article's own words, quoted exactly; left out only when the "
+        "article does not make the claim (then verdict: not-in-article).",
+    )
+    population: Annotated[str | None, Spec(label="Population")] = Field(
+        default=None, description="Who was studied."
+    )
+    intervention: Annotated[str | None, Spec(label="Intervention")] = Field(
+        default=None, description="Needling device, depth and sessions."
+    )
+    comparator: Annotated[str | None, Spec(label="Comparator")] = Field(
+        default=None, description="Control, other treatment or baseline."
+    )
+    skin_types: Annotated[tuple[SkinType, ...], Spec(label="Fitzpatrick skin types")] = Field(
+        default=(), description="Fitzpatrick skin types studied."
+    )
+    protocol: Annotated[Protocol, Spec()] = Field(
+        default=Protocol(),
+        description="The treatment protocol as the studies report it: each a number or a "
+        "range like 3-6.",
+    )
+    certainty: Annotated[Certainty, Spec()] = Field(
+        description="GRADE certainty of the evidence; must equal what `grade` computes."
+    )
+    verdict: Annotated[Verdict, Spec()] = Field(
+        description="Our judgement of the article's wording."
+    )
+    evidence: Annotated[tuple[Evidence, ...], Spec()] = Field(
+        default=(), description="One item per study; `ref` is a key in references.bib."
+    )
+    grade: Annotated[GradeProfile | None, Spec()] = Field(
+        default=None,
+        description="GRADE profile: start high (randomised) or low (observational), then rate "
+        "each domain, with a reason.",
+    )
+    caveats: Annotated[tuple[str, ...], Spec()] = Field(
+        default=(), description="Limits of the evidence."
+    )
+    contraindications: Annotated[tuple[str, ...], Spec()] = Field(
+        default=(), description="Contraindications the evidence reports."
+    )
+    last_reviewed: Annotated[dt.date, Spec()] = Field(
+        description="Date the evidence was last reviewed (YYYY-MM-DD)."
+    )
+    status: Annotated[ClaimStatus, Spec(written=Written.COMMENTED)] = Field(
+        default=ClaimStatus.ACTIVE,
+        description="A withdrawn claim stays loadable, marked as withdrawn.",
+    )
+    withdrawn_reason: Annotated[str | None, Spec(written=Written.COMMENTED)] = Field(
+        default=None, description="Why the claim was withdrawn; only with status: withdrawn."
+    )
+    body: Annotated[str, Spec(written=Written.PROSE)] = Field(
+        default="",
+        description="Handbook prose, 150 to 400 words, neutral, citing studies as [@Key] or "
+        "[@Key, p. 12].",
+    )
+    source: Annotated[Location | None, INTERNAL] = Field(
+        default=None, description="Where the claim was read from; set by the loader."
+    )
 
     @model_validator(mode="after")
     def _withdrawal_explained(self) -> Self:
@@ -155,26 +223,31 @@ class Claim(_Frozen):
 class ScarClaim(Claim):
     """A claim about scars; says which kinds of scar it covers."""
 
-    outcome: Literal[Outcome.SCARS]
-    scar_types: tuple[ScarType, ...] = Field(min_length=1)
+    outcome: Annotated[Literal[Outcome.SCARS], _OUTCOME_SPEC] = Field(description=_OUTCOME)
+    scar_types: Annotated[tuple[ScarType, ...], Spec(label="Scar types")] = Field(
+        min_length=1, description="The kinds of scar the claim covers."
+    )
 
 
 class GeneralClaim(Claim):
     """A claim about any outcome other than scars."""
 
-    outcome: Literal[
-        Outcome.REJUVENATION,
-        Outcome.PIGMENTATION,
-        Outcome.COLLAGEN,
-        Outcome.PORES,
-        Outcome.ABSORPTION,
-        Outcome.MECHANISM,
-        Outcome.COMEDONES,
-        Outcome.PROCEDURE,
-        Outcome.SAFETY,
-        Outcome.SATISFACTION,
-        Outcome.HAIR,
-    ]
+    outcome: Annotated[
+        Literal[
+            Outcome.REJUVENATION,
+            Outcome.PIGMENTATION,
+            Outcome.COLLAGEN,
+            Outcome.PORES,
+            Outcome.ABSORPTION,
+            Outcome.MECHANISM,
+            Outcome.COMEDONES,
+            Outcome.PROCEDURE,
+            Outcome.SAFETY,
+            Outcome.SATISFACTION,
+            Outcome.HAIR,
+        ],
+        _OUTCOME_SPEC,
+    ] = Field(description=_OUTCOME)
 
 
 AnyClaim = Annotated[ScarClaim | GeneralClaim, Field(discriminator="outcome")]

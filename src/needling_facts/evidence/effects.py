@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from needling_facts.evidence._frozen import Frozen
+from needling_facts.evidence.fields import Spec, WrittenAsScalar
 
 __all__ = ["EffectEstimate", "Favours", "Measure", "PValue"]
 
@@ -69,15 +70,25 @@ class Favours(StrEnum):
 
 
 Relation = Literal["<", "<=", "=", ">", ">="]
-_P_TEXT = re.compile(r"^\s*(?:p\s*)?(<=|>=|≤|≥|<|>|=)?\s*(\d*\.?\d+(?:[eE]-?\d+)?)\s*$", re.I)
+# Each part can match in one way only (no nested or adjacent overlapping quantifiers), so a
+# hostile string is rejected in linear time; _P_TEXT_LIMIT caps the length as well.
+_P_TEXT = re.compile(
+    r"^\s*(?:p\s*)?(<=|>=|≤|≥|<|>|=)?\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e-?\d+)?)\s*$", re.I
+)
+_P_TEXT_LIMIT = 40
 _UNICODE = {"≤": "<=", "≥": ">="}
 
 
-class PValue(Frozen):
+class PValue(Frozen, WrittenAsScalar):
     """A reported p-value: ``0.0005`` or ``"<0.001"`` / ``"=0.02"`` in YAML."""
 
-    relation: Relation = "="
-    value: float = Field(ge=0, le=1)
+    relation: Annotated[Relation, Spec()] = Field(
+        default="=", description="How the reported p-value relates to the number."
+    )
+    value: Annotated[float, Spec()] = Field(
+        gt=0, le=1, description="The number, above 0 and at most 1."
+    )
+    """Above 0: no test gives p = 0, and ``<1e-999`` would print as "p < 0"."""
 
     @model_validator(mode="before")
     @classmethod
@@ -87,7 +98,7 @@ class PValue(Frozen):
         if isinstance(data, int | float):
             return {"value": data}
         if isinstance(data, str):
-            match = _P_TEXT.match(data)
+            match = _P_TEXT.match(data) if len(data) <= _P_TEXT_LIMIT else None
             if match is None:
                 raise ValueError(f'expected a p-value such as 0.03 or "<0.001", got {data!r}')
             relation = match.group(1) or "="
@@ -99,7 +110,13 @@ class PValue(Frozen):
         return f"p {relation} {self.value:g}"
 
 
+_MAGNITUDE_LIMIT = 1e9
+"""No reported effect comes near it; a forest plot's scale overflows near 1e308."""
+
+
 def _check_range(measure: Measure | None, number: float, what: str) -> None:
+    if abs(number) > _MAGNITUDE_LIMIT:
+        raise ValueError(f"{what} {number:g} is implausibly large (at most {_MAGNITUDE_LIMIT:g})")
     if measure is None:
         return
     if measure.is_ratio and number <= 0:
@@ -111,18 +128,42 @@ def _check_range(measure: Measure | None, number: float, what: str) -> None:
 class EffectEstimate(Frozen):
     """One effect a study reports for one comparison, outcome and time point."""
 
-    comparison: str = Field(min_length=1)
-    outcome: str = Field(min_length=1)
-    timepoint: str | None = None
-    measure: Measure
+    comparison: Annotated[str, Spec()] = Field(
+        min_length=1, description="What is compared, e.g. microneedling vs untreated half-face."
+    )
+    outcome: Annotated[str, Spec()] = Field(
+        min_length=1, description="What was measured, e.g. Goodman and Baron grade."
+    )
+    timepoint: Annotated[str | None, Spec()] = Field(
+        default=None, description="When it was measured, e.g. 3 months after the last session."
+    )
+    measure: Annotated[Measure, Spec()] = Field(description="What kind of number the estimate is.")
     # Validated even when absent so "value is required" points at the effect it belongs to.
-    value: float | None = Field(default=None, validate_default=True)
-    ci: tuple[float, float] | None = None
-    ci_level: float | None = Field(default=None, gt=0, lt=1)
-    p: PValue | None = Field(default=None, validate_default=True)
-    participants: int | None = Field(default=None, ge=1)
-    favours: Favours | None = None
-    locator: str = Field(min_length=1)
+    value: Annotated[float | None, Spec()] = Field(
+        default=None,
+        validate_default=True,
+        description="The estimate as reported; none for p-value-only.",
+    )
+    ci: Annotated[tuple[float, float] | None, Spec()] = Field(
+        default=None, description="Confidence interval: exactly two numbers, [low, high]."
+    )
+    ci_level: Annotated[float | None, Spec()] = Field(
+        default=None, gt=0, lt=1, description="Level of the interval, e.g. 0.9; 0.95 if unstated."
+    )
+    p: Annotated[PValue | None, Spec()] = Field(
+        default=None,
+        validate_default=True,
+        description='The reported p-value, e.g. 0.03 or "<0.001".',
+    )
+    participants: Annotated[int | None, Spec()] = Field(
+        default=None, ge=1, description="Participants analysed for this estimate."
+    )
+    favours: Annotated[Favours | None, Spec()] = Field(
+        default=None, description="Which arm the reported effect favours."
+    )
+    locator: Annotated[str, Spec()] = Field(
+        min_length=1, description="Where the estimate is reported, e.g. Table 2."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -134,6 +175,17 @@ class EffectEstimate(Frozen):
             if has_ci and data.get("ci_level") is None:
                 data = {**data, "ci_level": 0.95}
         return data
+
+    @field_validator("ci_level")
+    @classmethod
+    def _reported_level(cls, level: float | None) -> float | None:
+        # A level prints as a percentage with at most one decimal ("95% CI", "99.9% CI"):
+        # 0.99999999999 would print as "100% CI".
+        if level is not None and (abs(level * 100 - round(level * 100, 1)) > 1e-9 or level > 0.999):
+            raise ValueError(
+                f"ci_level {level:g} is not a level studies report; write e.g. 0.95 or 0.99"
+            )
+        return level
 
     @field_validator("value")
     @classmethod

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
 from needling_facts.evidence._frozen import Frozen
 from needling_facts.evidence._words import WordEnum
+from needling_facts.evidence.fields import Spec, Written
 from needling_facts.evidence.risk_of_bias import JudgedFrom
 
 __all__ = [
@@ -77,15 +78,19 @@ class Concern(StrEnum):
 class DomainRating(Frozen):
     """One GRADE domain's rating, with the reason for it."""
 
-    concern: Concern
-    reason: str = Field(min_length=1)
+    concern: Annotated[Concern, Spec()] = Field(
+        description="How much the domain lowers certainty: serious -1, very-serious -2."
+    )
+    reason: Annotated[str, Spec()] = Field(min_length=1, description="Why, in a sentence.")
 
 
 class Upgrade(Frozen):
     """A reason to rate certainty up (usually for observational evidence)."""
 
-    levels: int = Field(default=1, ge=1, le=2)
-    reason: str = Field(min_length=1)
+    levels: Annotated[int, Spec()] = Field(
+        default=1, ge=1, le=2, description="Levels to rate up: 1, or 2 for a large effect only."
+    )
+    reason: Annotated[str, Spec()] = Field(min_length=1, description="Why, in a sentence.")
 
 
 DOWNGRADE_DOMAINS = (
@@ -149,16 +154,38 @@ class GradeResult:
 class GradeProfile(Frozen):
     """A claim's GRADE assessment: five domains rated, optional upgrades, and their source."""
 
-    judged_from: JudgedFrom
-    starting_level: StartingLevel
-    risk_of_bias: DomainRating
-    inconsistency: DomainRating
-    indirectness: DomainRating
-    imprecision: DomainRating
-    publication_bias: DomainRating
-    large_effect: Upgrade | None = None
-    dose_response: Upgrade | None = None
-    plausible_confounding: Upgrade | None = None
+    judged_from: Annotated[JudgedFrom, Spec()] = Field(
+        description="What the GRADE judgement was made from."
+    )
+    starting_level: Annotated[StartingLevel, Spec()] = Field(
+        description="Where GRADE starts: high for randomised evidence, low for observational."
+    )
+    risk_of_bias: Annotated[DomainRating, Spec()] = Field(
+        description="Limitations in how the studies were designed and run."
+    )
+    inconsistency: Annotated[DomainRating, Spec()] = Field(
+        description="Unexplained differences between the studies' results."
+    )
+    indirectness: Annotated[DomainRating, Spec()] = Field(
+        description="How far the studies' people, treatment or outcome differ from the claim's."
+    )
+    imprecision: Annotated[DomainRating, Spec()] = Field(
+        description="Few participants or wide confidence intervals."
+    )
+    publication_bias: Annotated[DomainRating, Spec()] = Field(
+        description="Studies likely to be missing from the evidence."
+    )
+    large_effect: Annotated[Upgrade | None, Spec(written=Written.COMMENTED)] = Field(
+        default=None, description="Rate up (observational evidence): a large effect."
+    )
+    dose_response: Annotated[Upgrade | None, Spec(written=Written.COMMENTED)] = Field(
+        default=None, description="Rate up (observational evidence): a dose-response gradient."
+    )
+    plausible_confounding: Annotated[Upgrade | None, Spec(written=Written.COMMENTED)] = Field(
+        default=None,
+        description="Rate up (observational evidence): plausible confounding would have "
+        "reduced the effect shown.",
+    )
 
     @model_validator(mode="after")
     def _one_level_upgrades(self) -> Self:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, field_validator, model_validator
 
 from needling_facts.evidence._frozen import Frozen
 from needling_facts.evidence._words import WordEnum
+from needling_facts.evidence.fields import Spec
 
 __all__ = [
+    "DOMAINS_OF",
     "ROB2_DOMAINS",
     "ROBINS_I_DOMAINS",
     "BiasLevel",
@@ -96,7 +98,7 @@ ROBINS_I_DOMAINS = (
     "reporting",
 )
 
-_DOMAINS: dict[RobTool, tuple[str, ...]] = {
+DOMAINS_OF: dict[RobTool, tuple[str, ...]] = {
     RobTool.ROB2: ROB2_DOMAINS,
     RobTool.ROBINS_I: ROBINS_I_DOMAINS,
 }
@@ -145,9 +147,14 @@ def _yaml_bool(value: Any) -> Any:
 class DomainJudgement(Frozen):
     """One domain of a risk-of-bias tool, its judgement and a one-line reason."""
 
-    domain: str = Field(min_length=1)
-    judgement: Judgement
-    reason: str = Field(min_length=1)
+    domain: Annotated[str, Spec()] = Field(
+        min_length=1,
+        description="The tool's domain, e.g. randomisation (RoB 2) or confounding (ROBINS-I).",
+    )
+    judgement: Annotated[Judgement, Spec()] = Field(
+        description="The domain's judgement, in the words of the tool."
+    )
+    reason: Annotated[str, Spec()] = Field(min_length=1, description="Why, in one line.")
 
     @field_validator("judgement", mode="before")
     @classmethod
@@ -165,11 +172,19 @@ class DomainJudgement(Frozen):
 class RiskOfBias(Frozen):
     """A study's risk of bias, judged with one tool, and what it was judged from."""
 
-    tool: RobTool
-    judged_from: JudgedFrom | None = None
-    domains: tuple[DomainJudgement, ...] = ()
-    overall: Judgement | None = None
-    reason: str | None = None
+    tool: Annotated[RobTool, Spec()] = Field(description="The risk-of-bias tool used.")
+    judged_from: Annotated[JudgedFrom | None, Spec()] = Field(
+        default=None, description="What the judgement was made from."
+    )
+    domains: Annotated[tuple[DomainJudgement, ...], Spec()] = Field(
+        default=(), description="One judgement per domain of the tool."
+    )
+    overall: Annotated[Judgement | None, Spec()] = Field(
+        default=None, description="The overall judgement, in the words of the tool."
+    )
+    reason: Annotated[str | None, Spec()] = Field(
+        default=None, description="Why the study was not assessed (with tool: not-assessed)."
+    )
 
     @field_validator("overall", mode="before")
     @classmethod
@@ -194,7 +209,7 @@ class RiskOfBias(Frozen):
                 f"overall {self.overall.value!r} is not a {self.tool.label} judgement; use one "
                 f"of: {_names(allowed)}"
             )
-        known = _DOMAINS.get(self.tool)
+        known = DOMAINS_OF.get(self.tool)
         seen: set[str] = set()
         for item in self.domains:
             if known is not None and item.domain not in known:

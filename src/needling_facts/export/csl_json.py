@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from needling_facts.evidence.reference import Reference
+from needling_facts.library import Library
 
-__all__ = ["to_csl_json"]
+__all__ = ["export_csl_json", "to_csl_json"]
 
 _CSL_TYPES = {
     "article": "article-journal",
@@ -55,3 +57,9 @@ def to_csl_json(reference: Reference) -> dict[str, Any]:
     if reference.year is not None:
         item["issued"] = {"date-parts": [[reference.year]]}
     return item
+
+
+def export_csl_json(library: Library) -> str:
+    """``needling-facts export --format csl-json``: every reference, as a CSL-JSON array."""
+    items = [to_csl_json(ref) for ref in library.references.values()]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

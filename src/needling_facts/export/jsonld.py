@@ -12,8 +12,9 @@ from typing import Any
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.vocabulary import Verdict
+from needling_facts.library import Library
 
-__all__ = ["SOURCE_ARTICLE", "claim_jsonld", "reference_jsonld", "script_tag"]
+__all__ = ["SOURCE_ARTICLE", "claim_jsonld", "export_jsonld", "reference_jsonld", "script_tag"]
 
 SOURCE_ARTICLE = "What is Microneedling and How Does it Improve Your Skin?"
 """The popular article whose claims the library reviews."""
@@ -105,3 +106,11 @@ def script_tag(data: dict[str, Any]) -> str:
     text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">{text}</script>'
+
+
+def export_jsonld(library: Library) -> str:
+    """``needling-facts export --format jsonld``: every claim and reference in one graph."""
+    graph = [claim_jsonld(c, library.references) for c in library.claims.values()]
+    graph += [reference_jsonld(r) for r in library.references.values()]
+    document = {"@context": "https://schema.org", "@graph": graph}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

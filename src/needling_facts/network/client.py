@@ -1,8 +1,9 @@
 """The only module that talks to the network: Crossref's REST API and NCBI's E-utilities.
 
-Used by ``needling-facts verify`` and ``add --doi/--pmid`` only; ``check``, ``load`` and the
-handbook build never import it. httpx is an optional dependency (the ``verify`` extra) and is
-imported when a `Services` is made.
+Used by ``needling-facts verify``, ``add --doi/--pmid`` and ``watch`` only; ``check``, ``load``
+and the handbook build never import it. The base URLs can point at a mirror or a local test
+server (``$NEEDLING_FACTS_EUTILS_URL``, ``$NEEDLING_FACTS_CROSSREF_URL``). httpx is an
+optional dependency (the ``verify`` extra) and is imported when a `Services` is made.
 
 Etiquette, as the services ask: Crossref's polite pool wants a ``mailto`` in the User-Agent;
 E-utilities wants ``tool`` and ``email`` parameters and at most 3 requests a second without an
@@ -20,17 +21,21 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from needling_facts._version import __version__
+from needling_facts.errors import NeedlingFactsError
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["FetchError", "OfflineError", "ServiceConfig", "Services"]
+__all__ = ["FetchError", "OfflineError", "RateLimitedError", "ServiceConfig", "Services"]
 
 MAILTO_ENV = "NEEDLING_FACTS_MAILTO"
 NCBI_KEY_ENV = "NCBI_API_KEY"
+CROSSREF_URL_ENV = "NEEDLING_FACTS_CROSSREF_URL"
+EUTILS_URL_ENV = "NEEDLING_FACTS_EUTILS_URL"
+"""Base URLs of a mirror or a local test server, instead of the services' own."""
 
 
-class FetchError(Exception):
+class FetchError(NeedlingFactsError):
     """One request failed; ``kind`` says how (not-found, rate-limited, timeout, ...)."""
 
     def __init__(self, kind: str, message: str) -> None:
@@ -42,13 +47,16 @@ class OfflineError(FetchError):
     """The host could not be reached at all (no route, no DNS): most likely no network."""
 
 
-class _RateLimitedError(Exception):
-    """A 429 answer, with the wait the service asked for (seconds), if it gave one."""
+class RateLimitedError(FetchError):
+    """A 429 answer, with the ``wait`` the service asked for (seconds), if it gave one.
+
+    `Services` waits it out a few times before letting it through.
+    """
 
     def __init__(self, retry_after: str | None) -> None:
         self.wait = float(retry_after) if retry_after and retry_after.strip().isdigit() else None
         hint = f"; the service asks to wait {retry_after} s" if retry_after else ""
-        super().__init__(f"rate limited (429){hint}; try again later")
+        super().__init__("rate-limited", f"rate limited (429){hint}; try again later")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +72,27 @@ class ServiceConfig:
     """Times a request answered 429 (rate limited) is tried again, after the wait asked for."""
     longest_wait: float = 60.0
     """A 429 that asks for a longer wait than this (seconds) is reported, not waited out."""
+    deadline: float = 60.0
+    """Seconds one request may take in all: a server that drips a byte every few seconds
+    never trips the per-read ``timeout``, so the whole answer has a deadline too."""
+    max_bytes: int = 10 << 20
+    """10 MiB: the largest answer read (a PubMed record is a few kilobytes)."""
+    redirects: int = 3
+    """Redirects followed, to the same host only (a redirect elsewhere is refused)."""
 
     @classmethod
-    def from_environment(cls, mailto: str | None = None) -> ServiceConfig:
+    def from_environment(cls, mailto: str | None = None, **options: Any) -> ServiceConfig:
+        """The defaults, with ``$NEEDLING_FACTS_MAILTO``, ``$NCBI_API_KEY`` and the base URLs
+        ``$NEEDLING_FACTS_CROSSREF_URL`` and ``$NEEDLING_FACTS_EUTILS_URL`` when set."""
+        urls = {
+            name: os.environ[variable].rstrip("/")
+            for name, variable in (("crossref", CROSSREF_URL_ENV), ("eutils", EUTILS_URL_ENV))
+            if os.environ.get(variable, "").strip()
+        }
         return cls(
             mailto=mailto or os.environ.get(MAILTO_ENV) or None,
             ncbi_api_key=os.environ.get(NCBI_KEY_ENV) or None,
+            **{**urls, **options},
         )
 
     @property
@@ -99,9 +122,14 @@ class Services:
         self.config = config
         self._httpx = httpx
         self._client = httpx.Client(
-            headers={"User-Agent": config.user_agent, "Accept": "application/json"},
+            # identity: the byte cap counts what the answer really is, not a gzip that expands.
+            headers={
+                "User-Agent": config.user_agent,
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+            },
             timeout=config.timeout,
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand: same host only, counted
             transport=transport,
         )
         self._sleep = sleep
@@ -121,32 +149,72 @@ class Services:
         for attempt in range(self.config.rate_limit_retries + 1):
             try:
                 return self._get_once(url, params)
-            except _RateLimitedError as limited:
+            except RateLimitedError as limited:
                 wait = limited.wait if limited.wait is not None else float(2**attempt)
                 if attempt == self.config.rate_limit_retries or wait > self.config.longest_wait:
-                    raise FetchError("rate-limited", str(limited)) from None
+                    raise
                 self._sleep(wait)
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _get_once(self, url: str, params: dict[str, str] | None) -> httpx.Response:
         httpx = self._httpx
+        host = httpx.URL(url).host
+        started = self._clock()
+        for _ in range(self.config.redirects + 1):
+            response = self._fetch(url, params, started)
+            if response.status_code not in (301, 302, 303, 307, 308):
+                return self._status(response)
+            location = response.headers.get("Location", "")
+            target = httpx.URL(url).join(location)
+            if target.host != host or target.scheme not in ("http", "https"):
+                raise FetchError(
+                    "redirect", f"redirected to another host ({target.host or location!r}); refused"
+                )
+            url, params = str(target), None
+        raise FetchError("redirect", f"more than {self.config.redirects} redirects; refused")
+
+    def _fetch(self, url: str, params: dict[str, str] | None, started: float) -> httpx.Response:
+        """One request, its body read in chunks against the byte cap and the deadline."""
+        lib = self._httpx
         try:
-            response = self._client.get(url, params=params)
-        except httpx.TimeoutException:
+            with self._client.stream("GET", url, params=params) as response:
+                body = bytearray()
+                for chunk in response.iter_raw():
+                    body += chunk
+                    if len(body) > self.config.max_bytes:
+                        raise FetchError(
+                            "too-large", f"answer larger than {self.config.max_bytes} bytes"
+                        )
+                    if self._clock() - started > self.config.deadline:
+                        raise FetchError(
+                            "timeout", f"answer not complete after {self.config.deadline:g} s"
+                        )
+                self.reached = True
+                answer: httpx.Response = lib.Response(
+                    response.status_code,
+                    headers=response.headers,
+                    content=bytes(body),
+                    request=response.request,
+                )
+                return answer
+        except lib.TimeoutException:
             raise FetchError("timeout", f"timed out after {self.config.timeout:g} s") from None
-        except httpx.ConnectError as error:
-            host = httpx.URL(url).host
+        except lib.ConnectError as error:
+            host = lib.URL(url).host
             if not self.reached:
-                raise OfflineError("offline", f"cannot reach {host} ({error})") from None
+                raise OfflineError(
+                    "offline", f"no network: cannot reach {host} ({error})"
+                ) from None
             raise FetchError("connection", f"cannot reach {host} ({error})") from None
-        except httpx.TransportError as error:
+        except lib.TransportError as error:
             raise FetchError("connection", f"{type(error).__name__}: {error}") from None
-        self.reached = True
+
+    def _status(self, response: httpx.Response) -> httpx.Response:
         status = response.status_code
         if status == 404:
             raise FetchError("not-found", "not found (404)")
         if status == 429:
-            raise _RateLimitedError(response.headers.get("Retry-After"))
+            raise RateLimitedError(response.headers.get("Retry-After"))
         if status >= 500:
             raise FetchError("server-error", f"service error ({status}); try again later")
         if status >= 400:
@@ -204,6 +272,10 @@ class Services:
     def pubmed_ids_for_doi(self, doi: str) -> list[str]:
         """PMIDs whose record carries this DOI (esearch ``term=DOI[doi]``)."""
         return self.pubmed_search(f"{doi}[doi]")
+
+    def eutils_json(self, endpoint: str, params: dict[str, str]) -> Any:
+        """The JSON answer of an E-utilities endpoint (``esearch.fcgi``, ``esummary.fcgi``)."""
+        return self._json(self._ncbi(endpoint, {**params, "db": "pubmed", "retmode": "json"}))
 
     def pubmed_article(self, pmid: str) -> str:
         """The efetch XML of one PubMed record."""

@@ -9,10 +9,14 @@ PMCID in the article ids, "Retracted Publication" and ``CommentsCorrections`` no
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from needling_facts.errors import NeedlingFactsError
 from needling_facts.evidence.reference import Update, UpdateType
 from needling_facts.sources.records import FieldsSeen, SourceRecord
 
@@ -40,7 +44,7 @@ class Work:
     """Authors as (family, given), for writing a bib entry."""
 
 
-class ResponseFormatError(ValueError):
+class ResponseFormatError(NeedlingFactsError, ValueError):
     """The service answered, but not in the documented format (or, ``empty``, with nothing)."""
 
     def __init__(self, message: str, *, empty: bool = False) -> None:
@@ -75,6 +79,9 @@ def _date(part: Any) -> str | None:
         return None
     if not numbers:
         return None
+    limits = ((1, 9999), (1, 12), (1, 31))
+    if any(not low <= n <= high for n, (low, high) in zip(numbers, limits, strict=False)):
+        raise ResponseFormatError(f"date-parts {numbers[:3]!r} is not a date")
     return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:3])])
 
 
@@ -95,6 +102,36 @@ def _crossref_updates(items: Any) -> tuple[Update, ...]:
     return tuple(updates)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MALFORMED = (TypeError, KeyError, ValueError, OverflowError, AttributeError, IndexError)
+
+
+def _checked(parse: Callable[[Any, dt.date], Work]) -> Callable[[Any, dt.date], Work]:
+    """Any answer a parser cannot read is one `ResponseFormatError` (one line for that
+    reference, the others go on), never a traceback; control characters are refused before
+    they reach references.bib or a terminal."""
+
+    @functools.wraps(parse)
+    def checked(answer: Any, seen: dt.date) -> Work:
+        try:
+            work = parse(answer, seen)
+        except ResponseFormatError:
+            raise
+        except _MALFORMED as error:
+            raise ResponseFormatError(
+                f"the answer is not in the documented form ({type(error).__name__}: "
+                f"{str(error)[:80]})"
+            ) from None
+        for name, value in work.record.fields.model_dump().items():
+            for text in value if isinstance(value, list | tuple) else [value]:
+                if isinstance(text, str) and _CONTROL.search(text):
+                    raise ResponseFormatError(f"the answer's {name} holds a control character")
+        return work
+
+    return checked
+
+
+@_checked
 def crossref_record(payload: Any, seen: dt.date) -> Work:
     """A Crossref ``/works/{doi}`` response (the whole JSON object) as a record."""
     if not isinstance(payload, dict) or not isinstance(payload.get("message"), dict):
@@ -171,6 +208,7 @@ def _pubmed_date(element: ET.Element | None) -> str | None:
     return "-".join(parts)
 
 
+@_checked
 def pubmed_record(xml_text: str, seen: dt.date) -> Work:
     """An efetch ``PubmedArticleSet`` with one article, as a record."""
     try:

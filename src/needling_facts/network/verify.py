@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from needling_facts.checks.records import compare_reference
+from needling_facts.diagnostics import CodeInfo
 from needling_facts.evidence.reference import Reference
 from needling_facts.network.client import FetchError, OfflineError, Services
 from needling_facts.network.responses import (
@@ -135,7 +136,7 @@ class VerifyOutcome:
     key: str
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
-    mismatches: list[tuple[str, str]] = field(default_factory=list)
+    mismatches: list[tuple[CodeInfo, str]] = field(default_factory=list)
     """What check would report about the bib entry against the fetched record."""
     written: bool = False
     skipped: str | None = None

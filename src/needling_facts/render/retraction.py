@@ -3,7 +3,8 @@
 Pure renderers over `Reference.updates` (filled from the frozen records): a red badge on the
 bibliography entry of a retracted work, an amber note for a correction or an expression of
 concern, and a warning at the top of every claim page whose evidence cites a retracted work.
-Colours are inline so the badges need no change to the shared stylesheet.
+The colours are CSS rules (``.nf-retracted``, ``.nf-notice`` in ``handbook.css``): the
+sanitiser removes inline styles.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from needling_facts.render.markup import esc
 
 __all__ = ["claim_retraction_notice", "reference_notices"]
 
-_RETRACTED_STYLE = "background:#7f1d1d"
-_NOTE_STYLE = "background:#92400e"
 _NOTE_LABELS = {
     UpdateType.CORRECTION: "Correction",
     UpdateType.EXPRESSION_OF_CONCERN: "Expression of concern",
@@ -34,9 +33,9 @@ def _where(update: Update) -> str:
     return "".join(parts)
 
 
-def _badge(label: str, update: Update, style: str, kind: str) -> str:
+def _badge(label: str, update: Update, kind: str) -> str:
     title = esc(f"{label}{_where(update)}")
-    text = f'<span class="nf-badge nf-{kind}" style="{style}" title="{title}">{esc(label)}</span>'
+    text = f'<span class="nf-badge nf-{kind}" title="{title}">{esc(label)}</span>'
     if update.doi:
         return f'<a href="https://doi.org/{esc(update.doi)}" rel="noopener">{text}</a>'
     return text
@@ -47,9 +46,9 @@ def reference_notices(reference: Reference) -> str:
     badges = []
     for update in reference.updates:
         if update.type is UpdateType.RETRACTION:
-            badges.append(_badge("Retracted", update, _RETRACTED_STYLE, "retracted"))
+            badges.append(_badge("Retracted", update, "retracted"))
         elif update.type in _NOTE_LABELS:
-            badges.append(_badge(_NOTE_LABELS[update.type], update, _NOTE_STYLE, "notice"))
+            badges.append(_badge(_NOTE_LABELS[update.type], update, "notice"))
     return " ".join(dict.fromkeys(badges))
 
 

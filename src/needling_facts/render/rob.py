@@ -1,6 +1,7 @@
 """Risk-of-bias tables: per claim (one row per study) and per reference (its judgements once).
 
-Every judgement is printed as a word; the colour (see `ROB_COLOURS`) only repeats it.
+Every judgement is printed as a word; the colour (``.nf-rob-<level>`` in ``handbook.css``)
+only repeats it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.risk_of_bias import (
     ROB2_DOMAINS,
     ROBINS_I_DOMAINS,
-    BiasLevel,
     Judgement,
     RiskOfBias,
     RobTool,
@@ -25,19 +25,10 @@ from needling_facts.render.labels import study_label
 from needling_facts.render.markup import esc
 
 __all__ = [
-    "ROB_COLOURS",
     "judgements_of",
     "reference_risk_of_bias",
     "risk_of_bias_table",
 ]
-
-ROB_COLOURS: dict[BiasLevel, tuple[str, str]] = {
-    BiasLevel.LOW: ("#ffffff", "#1b7f3b"),
-    BiasLevel.SOME_CONCERNS: ("#3d2e00", "#fcd34d"),
-    BiasLevel.HIGH: ("#ffffff", "#b91c1c"),
-    BiasLevel.UNCLEAR: ("#1f2937", "#e5e7eb"),
-}
-"""(text, background) per level: every pair has a contrast ratio of at least 4.5 (WCAG AA)."""
 
 _COLUMNS: dict[RobTool, tuple[str, ...]] = {
     RobTool.ROB2: ROB2_DOMAINS,

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from needling_facts.sources.citation_syntax import scan
-from needling_facts.render.csl import FormattedReference
-from needling_facts.library import Library
-from needling_facts.evidence.vocabulary import Outcome
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.evidence.reference import Reference
-from needling_facts.diagnostics import Problem
+from needling_facts.evidence.vocabulary import Outcome
+from needling_facts.library import Library
 from needling_facts.render import (
     bibliography_page,
     claim_page,
@@ -29,9 +27,13 @@ from needling_facts.render import (
     outcome_path,
     overview_table,
 )
+from needling_facts.render.csl import FormattedReference
+from needling_facts.render.export_formats import export_formats_table
+from needling_facts.render.markers import has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
-from needling_facts.sources.text import read_text
+from needling_facts.site.files import read_docs
 from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
+from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
 
 __all__ = [
     "BIBLIOGRAPHY",
@@ -49,6 +51,13 @@ __all__ = [
     "page_url",
     "relative_url",
 ]
+
+CITE_UNKNOWN_KEY = declare_code(
+    "cite.unknown-key",
+    Severity.ERROR,
+    "A hand-written page (`check --docs`) cites a key that is not in the bibliography.",
+    "[@NoSuchKey2020]",
+)
 
 BIBLIOGRAPHY = "bibliography.md"
 CLAIMS_INDEX = "claims/index.md"
@@ -102,10 +111,9 @@ def _nav(library: Library) -> list[Any]:
 
 
 MARKERS = {
-    "overview": "<!-- needling-facts:overview -->",
-    "evidence-map": "<!-- needling-facts:evidence-map -->",
-    "diagnostics": "<!-- needling-facts:diagnostics -->",
+    name: marker(name) for name in ("overview", "evidence-map", "diagnostics", "export-formats")
 }
+"""The markers a hand-written page may hold, by name: each is replaced by what it names."""
 
 
 def directory_url(page: str, target: str) -> str:
@@ -116,10 +124,11 @@ def directory_url(page: str, target: str) -> str:
 def expand_markers(
     library: Library, page: str, markdown: str, url_of: Callable[[str], str] | None = None
 ) -> str:
-    """Replace the hand-written pages' markers with the overview table, evidence map or
-    diagnostics table. ``url_of`` gives a page's URL relative to ``page`` (the map is SVG, so
-    its links are URLs, not ``.md`` links); by default directory URLs are assumed."""
-    if "<!-- needling-facts:" not in markdown:
+    """Replace the hand-written pages' markers with the overview table, evidence map,
+    diagnostics table or export formats table. ``url_of`` gives a page's URL relative to
+    ``page`` (the map is SVG, so its links are URLs, not ``.md`` links); by default directory
+    URLs are assumed."""
+    if not has_markers(markdown):
         return markdown
     if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
         table = overview_table(library, "../" * page.count("/"))
@@ -128,6 +137,8 @@ def expand_markers(
         url = url_of or (lambda target: directory_url(page, target))
         svg = evidence_map_svg(library, lambda claim_id: url(claim_path(claim_id)))
         markdown = markdown.replace(MARKERS["evidence-map"], f'\n<div class="nf-map">{svg}</div>\n')
+    if MARKERS["export-formats"] in markdown:
+        markdown = markdown.replace(MARKERS["export-formats"], export_formats_table())
     return markdown.replace(MARKERS["diagnostics"], diagnostics_table())
 
 
@@ -150,7 +161,9 @@ def build_site(
     pages = site.pages
     pages[CLAIMS_INDEX] = claims_index_page(library)
     for claim in library.claims.values():
-        pages[claim_path(claim.id)] = claim_page(claim, library.references)
+        pages[claim_path(claim.id)] = claim_page(
+            claim, library.references, library.searches.get(claim.id)
+        )
     for outcome in {claim.outcome for claim in library.claims.values()}:
         pages[outcome_path(outcome)] = outcome_page(library, outcome)
     every_page = {**hand_written, **pages}
@@ -173,38 +186,24 @@ def check_page(path: str, markdown: str, references: Mapping[str, Reference]) ->
     """Citation problems of one hand-written page: unparsed brackets and unknown keys."""
     found = scan(markdown)
     problems = [
-        Problem(path, u.line, u.col, "cite.unparsed", f"{u.text!r} is not a citation: {u.reason}")
+        CITE_UNPARSED.at(path, u.line, u.col, f"{u.text!r} is not a citation: {u.reason}")
         for u in found.unparsed
     ]
     for citation in found.citations:
         for key in citation.keys:
             if key not in references:
                 problems.append(
-                    Problem(
-                        path,
-                        citation.line,
-                        citation.col,
-                        "cite.unknown-key",
-                        f"unknown citation key {key!r}",
+                    CITE_UNKNOWN_KEY.at(
+                        path, citation.line, citation.col, f"unknown citation key {key!r}"
                     )
                 )
     return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 def check_docs(docs_dir: Path, references: Mapping[str, Reference]) -> list[Problem]:
-    """`check_page` for every ``.md`` file under ``docs_dir``."""
-    problems: list[Problem] = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        if not path.is_file():
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            problems.append(Problem(str(path), 1, 1, "docs.unreadable", f"cannot read: {reason}"))
-            continue
-        text, problem = read_text(data, str(path), "docs.unreadable")
-        if problem is not None:
-            problems.append(problem)
-        problems.extend(check_page(str(path), text, references))
+    """`check_page` for every ``.md`` file under ``docs_dir``, and its links that leave it."""
+    docs = read_docs(docs_dir)
+    problems = list(docs.problems)
+    for relative, text in docs.pages.items():
+        problems.extend(check_page(str(docs_dir / relative), text, references))
     return problems

@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from needling_facts.diagnostics import Severity, declare_code
+
 __all__ = [
     "Citation",
     "CitationItem",
@@ -29,6 +31,15 @@ __all__ = [
     "replace_citations",
     "scan",
 ]
+
+CITE_UNPARSED = declare_code(
+    "cite.unparsed",
+    Severity.ERROR,
+    "A bracket holds `@key` but is not a citation in pandoc's syntax, so it would be printed "
+    "as raw text; escape a `;` inside a locator as `\\;`, or an `@` that is no citation as "
+    "`\\@`.",
+    "[@Tan2019, Abstract; keloid volume table]",
+)
 
 MAX_CITATION = 2000
 """Longest bracket content looked at, in characters: keeps the scan linear on hostile input."""

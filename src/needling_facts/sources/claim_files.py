@@ -16,17 +16,68 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.claim import AnyClaim, Claim, GeneralClaim, ScarClaim
 from needling_facts.evidence.vocabulary import CLAIM_ID_PATTERN
 from needling_facts.sources import safe_yaml
-from needling_facts.sources.citation_syntax import scan
-from needling_facts.sources.links import unsafe_links
+from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
+from needling_facts.sources.links import CONTENT_UNSAFE_LINK, unsafe_links
 from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.safe_yaml import CLAIM_INVALID_VALUE, CLAIM_INVALID_YAML
 from needling_facts.sources.text import read_text
 
 __all__ = ["BodyCitation", "ClaimFile", "parse_claim_file", "read_claim_file"]
+
+CLAIM_UNREADABLE = declare_code(
+    "claim.unreadable",
+    Severity.ERROR,
+    "A `*.md` entry in the claims folder cannot be read as a file: a folder, FIFO, device, "
+    "broken or looping link, unreadable or over 1 MiB. It is skipped; the others are read.",
+    "a broken symbolic link acne.md",
+)
+
+CLAIM_NOT_UTF8 = declare_code(
+    "claim.not-utf8",
+    Severity.ERROR,
+    "The claim file is not valid UTF-8.",
+    "a Latin-1 byte",
+)
+
+CLAIM_NO_FRONT_MATTER = declare_code(
+    "claim.no-front-matter",
+    Severity.ERROR,
+    "The claim file does not start with YAML front matter between `---` lines.",
+    "a Markdown file without ---",
+)
+
+CLAIM_INVALID_ID = declare_code(
+    "claim.invalid-id",
+    Severity.ERROR,
+    "The file name is not a valid claim id (lowercase letters, digits and hyphens).",
+    "Acne_Scars.md",
+)
+
+CLAIM_ID_MISMATCH = declare_code(
+    "claim.id-mismatch",
+    Severity.ERROR,
+    "The front matter's `id` differs from the file name, which is the claim's id.",
+    "id: acne in acne-scars.md",
+)
+
+CLAIM_UNKNOWN_FIELD = declare_code(
+    "claim.unknown-field",
+    Severity.ERROR,
+    "The front matter has a key the format does not know (often a typo).",
+    "certainity: low",
+)
+
+CLAIM_MISSING_FIELD = declare_code(
+    "claim.missing-field",
+    Severity.ERROR,
+    "A required field is absent.",
+    "a claim without `verdict`",
+)
 
 MAX_FILE_SIZE = 1 << 20
 """Bytes in one claim file; real ones are under 20 KB."""
@@ -88,7 +139,7 @@ def _known_fields() -> tuple[str, ...]:
 def unreadable_claim_file(path: Path, reason: str) -> ClaimFile:
     """What a claim file that cannot be read gives: one located problem, no claim."""
     out = ClaimFile(str(path), path.stem)
-    out.problems.append(Problem(str(path), 1, 1, "claim.unreadable", reason))
+    out.problems.append(CLAIM_UNREADABLE.at(str(path), 1, 1, reason))
     return out
 
 
@@ -104,7 +155,7 @@ def read_claim_file(path: Path, data: bytes | None = None) -> ClaimFile:
             data = read_regular_file(path, MAX_FILE_SIZE)
         except UnreadableFileError as error:
             return unreadable_claim_file(path, error.reason)
-    text, problem = read_text(data, display, "claim.not-utf8")
+    text, problem = read_text(data, display, CLAIM_NOT_UTF8)
     parsed = parse_claim_file(text, display, path.stem)
     if problem is not None:
         parsed.problems.insert(0, problem)
@@ -115,11 +166,10 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
     out = ClaimFile(path, claim_id)
     if not _ID.match(claim_id):
         out.problems.append(
-            Problem(
+            CLAIM_INVALID_ID.at(
                 path,
                 1,
                 1,
-                "claim.invalid-id",
                 f"file name {claim_id!r} is not a valid claim id: use lowercase letters, digits "
                 "and hyphens",
             )
@@ -128,14 +178,14 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
     _collect_unsafe_links(text, out)
     if not text.startswith("---"):
         out.problems.append(
-            Problem(path, 1, 1, "claim.no-front-matter", "expected YAML front matter opened by ---")
+            CLAIM_NO_FRONT_MATTER.at(path, 1, 1, "expected YAML front matter opened by ---")
         )
         return out
     first_break = text.find("\n")
     closing = _CLOSING.search(text, first_break + 1) if first_break >= 0 else None
     if closing is None:
         out.problems.append(
-            Problem(path, 1, 1, "claim.no-front-matter", "front matter is not closed by ---")
+            CLAIM_NO_FRONT_MATTER.at(path, 1, 1, "front matter is not closed by ---")
         )
         return out
     front = text[first_break + 1 : closing.start()]
@@ -148,7 +198,7 @@ def parse_claim_file(text: str, path: str, claim_id: str) -> ClaimFile:
         return out
     if not isinstance(data, dict):
         out.problems.append(
-            Problem(path, 2, 1, "claim.invalid-yaml", "front matter must be a mapping of fields")
+            CLAIM_INVALID_YAML.at(path, 2, 1, "front matter must be a mapping of fields")
         )
         return out
     _collect_body_citations(body, body_line, out)
@@ -162,13 +212,11 @@ def _load(front: str, out: ClaimFile, line_offset: int) -> Any:
         data = safe_yaml.load(front, line_offset)
     except safe_yaml.YamlRefusedError as error:
         out.problems.append(
-            Problem(
-                out.path, error.line + 1 + line_offset, error.col + 1, error.code, error.message
-            )
+            error.code.at(out.path, error.line + 1 + line_offset, error.col + 1, error.message)
         )
         return None
     if data is None:
-        out.problems.append(Problem(out.path, 1, 1, "claim.invalid-yaml", "front matter is empty"))
+        out.problems.append(CLAIM_INVALID_YAML.at(out.path, 1, 1, "front matter is empty"))
     return data
 
 
@@ -195,7 +243,7 @@ def _collect_unsafe_links(text: str, out: ClaimFile) -> None:
     for found in unsafe_links(text):
         line = text.count("\n", 0, found.offset) + 1
         col = found.offset - (text.rfind("\n", 0, found.offset) + 1) + 1
-        out.problems.append(Problem(out.path, line, col, "content.unsafe-link", found.message))
+        out.problems.append(CONTENT_UNSAFE_LINK.at(out.path, line, col, found.message))
 
 
 def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:
@@ -207,11 +255,10 @@ def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:
             )
     for unparsed in found.unparsed:
         out.problems.append(
-            Problem(
+            CITE_UNPARSED.at(
                 out.path,
                 body_line + unparsed.line - 1,
                 unparsed.col,
-                "cite.unparsed",
                 f"{unparsed.text!r} is not a citation: {unparsed.reason}",
             )
         )
@@ -242,22 +289,20 @@ def _validate(data: dict[Any, Any], body: str, out: ClaimFile) -> None:
         if reserved in data:
             data.pop(reserved)
             out.problems.append(
-                Problem(
+                CLAIM_UNKNOWN_FIELD.at(
                     out.path,
                     out.line_of(reserved),
                     1,
-                    "claim.unknown-field",
                     f"{reserved!r} cannot be set in front matter: it is filled in by the loader",
                 )
             )
     declared_id = data.pop("id", None)
     if declared_id is not None and declared_id != out.claim_id:
         out.problems.append(
-            Problem(
+            CLAIM_ID_MISMATCH.at(
                 out.path,
                 out.line_of("id"),
                 1,
-                "claim.id-mismatch",
                 f"id {declared_id!r} differs from the file name {out.claim_id!r}; the file name "
                 "is the claim's id",
             )
@@ -297,8 +342,8 @@ def _problem_from_error(detail: Any, data: dict[str, Any], out: ClaimFile) -> Pr
     line = out.line_of(*loc)
     if kind in {"missing", "union_tag_not_found"}:
         field_name = "outcome" if kind == "union_tag_not_found" else where
-        return Problem(
-            out.path, line, 1, "claim.missing-field", f"required field {field_name!r} is missing"
+        return CLAIM_MISSING_FIELD.at(
+            out.path, line, 1, f"required field {field_name!r} is missing"
         )
     if kind == "extra_forbidden":
         name = str(loc[-1])
@@ -310,18 +355,14 @@ def _problem_from_error(detail: Any, data: dict[str, Any], out: ClaimFile) -> Pr
                 close = difflib.get_close_matches(name, _known_fields(), n=1)
                 if close:
                     message += f"; did you mean {close[0]!r}?"
-        return Problem(out.path, line, 1, "claim.unknown-field", message)
+        return CLAIM_UNKNOWN_FIELD.at(out.path, line, 1, message)
     if kind == "union_tag_invalid":
         line = out.line_of("outcome")
-        return Problem(
-            out.path,
-            line,
-            1,
-            "claim.invalid-value",
-            f"outcome {data.get('outcome')!r} is not one of: {_outcomes()}",
+        return CLAIM_INVALID_VALUE.at(
+            out.path, line, 1, f"outcome {data.get('outcome')!r} is not one of: {_outcomes()}"
         )
     message = str(detail["msg"]).removeprefix("Value error, ")
-    return Problem(out.path, line, 1, "claim.invalid-value", f"{where}: {message}")
+    return CLAIM_INVALID_VALUE.at(out.path, line, 1, f"{where}: {message}")
 
 
 def _outcomes() -> str:

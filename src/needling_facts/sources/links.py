@@ -8,7 +8,18 @@ import html
 import re
 from dataclasses import dataclass
 
+from needling_facts.diagnostics import Severity, declare_code
+
 __all__ = ["SAFE_SCHEMES", "UnsafeLink", "unsafe_links", "unsafe_url"]
+
+CONTENT_UNSAFE_LINK = declare_code(
+    "content.unsafe-link",
+    Severity.ERROR,
+    "A link with a scheme other than http, https or mailto (`javascript:`, `data:`...), or an "
+    "attribute list setting an event handler or style, in a claim file or a bibliography "
+    "field; the handbook would strip it, so it is an error at its line.",
+    "finding: see [this](javascript:alert(1))",
+)
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 """URL schemes a link may use; relative URLs (no scheme) are allowed too."""

@@ -18,8 +18,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from needling_facts._cache import Cache, content_key
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import Problem, Severity, declare_code
+from needling_facts.errors import NeedlingFactsError, UnreadableFileError
 from needling_facts.evidence.reference import Update, UpdateType
+from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.text import read_text
 
 __all__ = [
@@ -34,6 +36,14 @@ __all__ = [
     "record_json",
     "records_dir_for",
 ]
+
+REF_INVALID_RECORD = declare_code(
+    "ref.invalid-record",
+    Severity.ERROR,
+    "A frozen record file (`records/<Key>.json`) is not valid JSON, does not follow the record "
+    "format, or names another key than its file name.",
+    'records/Alam2014.json: {"key": "Alam2014", "records": []}',
+)
 
 RECORDS_FOLDER = "records"
 """Name of the folder of frozen records, a sibling of the claims folder."""
@@ -139,11 +149,10 @@ def read_records(folder: Path) -> RecordSet:
             out.problems.append(parsed)
         elif parsed.key != path.stem:
             out.problems.append(
-                Problem(
+                REF_INVALID_RECORD.at(
                     str(path),
                     _line_of_key(path),
                     1,
-                    "ref.invalid-record",
                     f"record key {parsed.key!r} differs from the file name {path.stem!r}",
                 )
             )
@@ -154,14 +163,21 @@ def read_records(folder: Path) -> RecordSet:
 
 
 def _line_of_key(path: Path) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = read_regular_file(path, MAX_RECORD_SIZE).decode("utf-8", "replace")
+    except UnreadableFileError:
+        return 1
+    for number, line in enumerate(text.splitlines(), 1):
         if '"key"' in line:
             return number
     return 1
 
 
 def _read_cached(path: Path) -> FrozenRecord | Problem:
-    data = path.read_bytes()
+    try:
+        data = read_regular_file(path, MAX_RECORD_SIZE)
+    except UnreadableFileError as error:
+        return REF_INVALID_RECORD.at(str(path), 1, 1, error.reason)
     slot, key = str(path), content_key(data)
     found = _RECORDS.get(slot, key)
     if found is None:
@@ -170,25 +186,49 @@ def _read_cached(path: Path) -> FrozenRecord | Problem:
 
 
 def _parse(data: bytes, display: str) -> FrozenRecord | Problem:
-    text, problem = read_text(data, display, "ref.invalid-record")
+    text, problem = read_text(data, display, REF_INVALID_RECORD)
     if problem is not None:
         return problem
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as error:
-        return Problem(display, error.lineno, error.colno, "ref.invalid-record", error.msg)
+        return REF_INVALID_RECORD.at(display, error.lineno, error.colno, error.msg)
+    except DuplicateKeyError as error:
+        return REF_INVALID_RECORD.at(display, _line_of(text, (error.key,)), 1, str(error))
+    except RecursionError:
+        return REF_INVALID_RECORD.at(display, 1, 1, "nested too deeply to be a record")
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        return REF_INVALID_RECORD.at(display, 1, 1, f"not a record: {error}")
     try:
         return FrozenRecord.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        return Problem(
-            display,
-            _line_of(text, first["loc"]),
-            1,
-            "ref.invalid-record",
-            f"{where}: {first['msg']}" + _more(error),
+        return REF_INVALID_RECORD.at(
+            display, _line_of(text, first["loc"]), 1, f"{where}: {first['msg']}" + _more(error)
         )
+
+
+MAX_RECORD_SIZE = 1 << 20
+"""1 MiB: the largest real record is a few kilobytes."""
+
+
+class DuplicateKeyError(NeedlingFactsError, ValueError):
+    """A JSON object names one key twice (``json.loads`` would silently keep the last)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"key {key!r} appears twice in one object; which one was seen?")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # json.loads keeps the last of two equal keys silently; a record must say one thing.
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKeyError(key)
+        out[key] = value
+    return out
 
 
 def _more(error: ValidationError) -> str:

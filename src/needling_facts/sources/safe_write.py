@@ -19,7 +19,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 
 from needling_facts.errors import UnsafeWriteError
 
-__all__ = ["LOCK_TIMEOUT", "check_target", "locked", "real_target", "write_text"]
+__all__ = ["LOCK_TIMEOUT", "OutputFolder", "check_target", "locked", "real_target", "write_text"]
 
 LOCK_TIMEOUT = 60.0
 """Seconds to wait for another command's lock; a real edit takes well under one."""
@@ -110,9 +110,12 @@ def _new_file_mode() -> int:
 def write_text(path: Path, text: str) -> None:
     """Replace ``path``'s real target with ``text`` (UTF-8, line endings as given), atomically."""
     target, info = check_target(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise UnsafeWriteError(str(path), f"cannot write: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
@@ -130,6 +133,91 @@ def write_text(path: Path, text: str) -> None:
                         ) from None
             os.fsync(stream.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        # A full disk or a read-only mount: the target is untouched; say so in one line.
+        Path(temporary).unlink(missing_ok=True)
+        raise UnsafeWriteError(str(path), f"cannot write: {error.strerror}; unchanged") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class OutputFolder:
+    """A folder a command fills with generated files (``pages --out``), written safely.
+
+    The folder is resolved once. Every write stays inside it: a path with ``..``, a symbolic
+    link anywhere on the way (a planted ``out/claims -> /etc`` or ``out/index.md -> ~/.bashrc``)
+    or a non-file at the target is refused with an `UnsafeWriteError`, never followed. Each file
+    is written to a temporary name beside it and renamed into place, and every ``OSError``
+    (a full disk, a read-only mount) becomes one `UnsafeWriteError` line.
+    """
+
+    def __init__(self, root: Path, *, sources: Iterable[Path] = ()) -> None:
+        if root.is_symlink():
+            raise UnsafeWriteError(str(root), "is a symbolic link; name the real folder")
+        resolved = Path(os.path.realpath(root))
+        for source in sources:
+            real = Path(os.path.realpath(source))
+            if resolved == real or resolved.is_relative_to(real) or real.is_relative_to(resolved):
+                raise UnsafeWriteError(
+                    str(root),
+                    f"overlaps {str(source)!r}, which is read to build it; write elsewhere",
+                )
+        try:
+            resolved.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UnsafeWriteError(str(root), f"cannot create: {error.strerror}") from None
+        self.root = resolved
+
+    def _folder(self, parts: tuple[str, ...], display: str) -> Path:
+        folder = self.root
+        for part in parts:
+            folder = folder / part
+            try:
+                info = os.lstat(folder)
+            except FileNotFoundError:
+                try:
+                    folder.mkdir()
+                except OSError as error:
+                    raise UnsafeWriteError(display, f"cannot create: {error.strerror}") from None
+                continue
+            except OSError as error:
+                raise UnsafeWriteError(display, f"cannot write: {error.strerror}") from None
+            if not stat.S_ISDIR(info.st_mode):
+                raise UnsafeWriteError(
+                    display, f"{str(folder)!r} is a symbolic link or a file; not writing through it"
+                )
+        return folder
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        """Write ``content`` (text as UTF-8) to ``relative``, a POSIX path inside the folder."""
+        parts = tuple(relative.split("/"))
+        display = str(self.root / relative)
+        if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            raise UnsafeWriteError(display, "not a plain path inside the output folder")
+        folder = self._folder(parts[:-1], display)
+        target = folder / parts[-1]
+        try:
+            info: os.stat_result | None = os.lstat(target)
+        except FileNotFoundError:
+            info = None
+        except OSError as error:
+            raise UnsafeWriteError(display, f"cannot write: {error.strerror}") from None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise UnsafeWriteError(
+                display, "is a symbolic link or not a regular file; not replacing it"
+            )
+        temporary: str | None = None
+        try:
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=folder
+            )
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+                os.fchmod(stream.fileno(), _new_file_mode())
+            os.replace(temporary, target)
+        except OSError as error:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            raise UnsafeWriteError(display, f"cannot write: {error.strerror}") from None
+        return target

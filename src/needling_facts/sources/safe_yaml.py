@@ -18,7 +18,46 @@ from typing import Any
 
 import yaml
 
+from needling_facts.diagnostics import CodeInfo, Severity, declare_code
+from needling_facts.errors import NeedlingFactsError
+
 __all__ = ["MAX_DEPTH", "MAX_SIZE", "YamlRefusedError", "compose", "load"]
+
+CLAIM_INVALID_YAML = declare_code(
+    "claim.invalid-yaml",
+    Severity.ERROR,
+    "The front matter is not valid YAML, or not a mapping.",
+    "title: [unclosed",
+)
+
+CLAIM_INVALID_VALUE = declare_code(
+    "claim.invalid-value",
+    Severity.ERROR,
+    "A field's value has the wrong type or is not one of the allowed values.",
+    "certainty: strong",
+)
+
+CLAIM_DUPLICATE_KEY = declare_code(
+    "claim.duplicate-key",
+    Severity.ERROR,
+    "A key is set twice in one mapping; YAML would silently keep only one value.",
+    "certainty: low\ncertainty: high",
+)
+
+CLAIM_YAML_ALIAS = declare_code(
+    "claim.yaml-alias",
+    Severity.ERROR,
+    "The front matter uses a YAML anchor or alias; claim files need none, and aliases can "
+    "expand without bound, so they are refused.",
+    "a: &x [1]\nb: *x",
+)
+
+CLAIM_YAML_LIMIT = declare_code(
+    "claim.yaml-limit",
+    Severity.ERROR,
+    "The front matter is larger than 256 KiB or nests deeper than 20 levels.",
+    "a: [[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]",
+)
 
 MAX_SIZE = 256 * 1024
 """Characters of YAML accepted; the largest real claim's front matter is about 10 KB."""
@@ -28,10 +67,10 @@ MAX_DEPTH = 20
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class YamlRefusedError(Exception):
+class YamlRefusedError(NeedlingFactsError):
     """YAML that is refused, with where (0-based line and column) and a diagnostic code."""
 
-    def __init__(self, line: int, col: int, code: str, message: str) -> None:
+    def __init__(self, line: int, col: int, code: CodeInfo, message: str) -> None:
         self.line = line
         self.col = col
         self.code = code
@@ -39,7 +78,7 @@ class YamlRefusedError(Exception):
         super().__init__(f"line {line + 1}, column {col + 1}: {message}")
 
 
-def _at(mark: Any, code: str, message: str) -> YamlRefusedError:
+def _at(mark: Any, code: CodeInfo, message: str) -> YamlRefusedError:
     if mark is None:
         return YamlRefusedError(0, 0, code, message)
     return YamlRefusedError(mark.line, mark.column, code, message)
@@ -51,7 +90,7 @@ def _from_yaml_error(error: yaml.YAMLError) -> YamlRefusedError:
     context = getattr(error, "context", None)
     if context and getattr(error, "context_mark", None) not in (None, mark):
         reason = f"{reason} ({context})"
-    return _at(mark, "claim.invalid-yaml", str(reason))
+    return _at(mark, CLAIM_INVALID_YAML, str(reason))
 
 
 class _Loader(_BASE):  # type: ignore[valid-type,misc]
@@ -73,12 +112,12 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
             tag = node.tag.rsplit(":", 1)[-1]
             why = f": {error}" if isinstance(error, ValueError) else ""
             raise _at(
-                node.start_mark, "claim.invalid-yaml", f"{shown!r} is not a valid {tag}{why}"
+                node.start_mark, CLAIM_INVALID_YAML, f"{shown!r} is not a valid {tag}{why}"
             ) from None
         if isinstance(value, float) and not math.isfinite(value):
             # .inf / .nan pass pydantic's float fields and export JSON our schema refuses.
             raise _at(
-                node.start_mark, "claim.invalid-value", f"{node.value!r} is not a finite number"
+                node.start_mark, CLAIM_INVALID_VALUE, f"{node.value!r} is not a finite number"
             )
         return value
 
@@ -92,7 +131,7 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
                 if key in seen:
                     raise _at(
                         key_node.start_mark,
-                        "claim.duplicate-key",
+                        CLAIM_DUPLICATE_KEY,
                         f"key {key!r} is set again (first at line "
                         f"{seen[key] + 1 + self.line_offset}); "
                         "remove one of them",
@@ -105,7 +144,7 @@ def _screen(text: str) -> None:
     """Refuse what must not reach the composer: oversize text, aliases, deep nesting."""
     if len(text) > MAX_SIZE:
         raise YamlRefusedError(
-            0, 0, "claim.yaml-limit", f"front matter is larger than {MAX_SIZE // 1024} KiB"
+            0, 0, CLAIM_YAML_LIMIT, f"front matter is larger than {MAX_SIZE // 1024} KiB"
         )
     depth = 0
     try:
@@ -113,7 +152,7 @@ def _screen(text: str) -> None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _at(
                     event.start_mark,
-                    "claim.yaml-alias",
+                    CLAIM_YAML_ALIAS,
                     "anchors and aliases (&name, *name) are not allowed in claim files; "
                     "write the value out",
                 )
@@ -122,7 +161,7 @@ def _screen(text: str) -> None:
                 if depth > MAX_DEPTH:
                     raise _at(
                         event.start_mark,
-                        "claim.yaml-limit",
+                        CLAIM_YAML_LIMIT,
                         f"front matter nests deeper than {MAX_DEPTH} levels",
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -144,7 +183,7 @@ def load(text: str, line_offset: int = 0) -> Any:
     except yaml.YAMLError as error:
         raise _from_yaml_error(error) from None
     except RecursionError:
-        raise YamlRefusedError(0, 0, "claim.yaml-limit", "front matter nests too deeply") from None
+        raise YamlRefusedError(0, 0, CLAIM_YAML_LIMIT, "front matter nests too deeply") from None
     finally:
         loader.dispose()
 

@@ -7,12 +7,12 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import CodeInfo, Problem
 
 __all__ = ["decode_text", "read_text"]
 
 
-def read_text(data: bytes, path: str, code: str) -> tuple[str, Problem | None]:
+def read_text(data: bytes, path: str, code: CodeInfo) -> tuple[str, Problem | None]:
     """Decode UTF-8; on failure, report the first bad byte's line and read on with U+FFFD."""
     try:
         return data.decode("utf-8"), None
@@ -20,7 +20,7 @@ def read_text(data: bytes, path: str, code: str) -> tuple[str, Problem | None]:
         line = data.count(b"\n", 0, error.start) + 1
         col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         message = f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8"
-        return data.decode("utf-8", errors="replace"), Problem(path, line, col, code, message)
+        return data.decode("utf-8", errors="replace"), code.at(path, line, col, message)
 
 
 @cache

@@ -54,3 +54,27 @@ def test_missing_field_error_still_points_at_the_entry() -> None:
         ("bib.missing-field", line_containing(path, "@inproceedings{Talk2019")),
         ("bib.missing-field", line_containing(path, "@inproceedings{Talk2019")),
     ]
+
+
+def test_forms_biber_accepts_are_read_without_problems() -> None:
+    path = CORPUS / "biber-real-files.bib"
+    parsed = read_bibliography(path)
+    assert [p for p in parsed.problems if p.code != "bib.unused-reference"] == []
+    refs = parsed.references
+    assert (refs["Open1996"].year, refs["Ancient0379"].year, refs["Decade199X"].year) == (
+        1996,
+        -379,
+        None,  # unspecified digits: no one year to print
+    )
+    assert refs["Talk2019b"].journal == "Proceedings of the Test Meeting"  # via the ids alias
+    assert (refs["Wos2018"].year, refs["Wos2018"].doi) == (2018, "10.5555/wos.2018")
+
+
+def test_contradicting_fields_and_impossible_dates_are_located() -> None:
+    path = FIXTURES / "bib-errors" / "conflicts.bib"
+    found = [(p.code, p.line) for p in read_bibliography(path).problems]
+    assert found == [
+        ("bib.conflicting-fields", line_containing(path, "J Other Dermatol")),
+        ("bib.conflicting-fields", line_containing(path, "2021-03-15")),
+        ("bib.invalid-year", line_containing(path, "2020-13-45")),
+    ]

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from bibtexparser import model as bib
 
 from needling_facts.diagnostics import Problem
-from needling_facts.sources.bibtex.read import parse_split, split_bibliography
+from needling_facts.errors import RefusedError
+from needling_facts.sources.bibtex.read import (
+    BIB_DUPLICATE_FIELD,
+    BIB_DUPLICATE_KEY,
+    BIB_NOT_UTF8,
+    BIB_PARSE_ERROR,
+    BIB_UNPARSED_TEXT,
+    parse_split,
+    split_bibliography,
+)
 from needling_facts.sources.bibtex.scan import closing
 
 __all__ = [
@@ -49,23 +58,24 @@ FIELD_ORDER = (
 _RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
 
 BLOCKING_CODES = frozenset(
-    {
-        "bib.not-utf8",
-        "bib.parse-error",
-        "bib.duplicate-key",
-        "bib.duplicate-field",
-        "bib.unparsed-text",
-    }
+    info.code
+    for info in (
+        BIB_NOT_UTF8,
+        BIB_PARSE_ERROR,
+        BIB_DUPLICATE_KEY,
+        BIB_DUPLICATE_FIELD,
+        BIB_UNPARSED_TEXT,
+    )
 )
 """Problems that make a file unsafe to rewrite: the parser may have misread part of it."""
 
 
-class FormatRefusedError(Exception):
-    """The file has problems that a rewrite could turn into lost text."""
+class FormatRefusedError(RefusedError):
+    """The file has problems that a rewrite could turn into lost text (its ``problems``)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("not rewritten: part of it may be misread", [str(p) for p in problems])
 
 
 @dataclass(slots=True)

@@ -19,15 +19,155 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model as bib
 
-from needling_facts.diagnostics import Problem
+from needling_facts.diagnostics import CodeInfo, Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.reference import Location, Person, Reference
 from needling_facts.sources.bibtex.scan import BibScan, closing, restore, scan, split_concatenation
-from needling_facts.sources.links import unsafe_links, unsafe_url
+from needling_facts.sources.links import CONTENT_UNSAFE_LINK, unsafe_links, unsafe_url
 from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.text import decode_text, read_text
 
 __all__ = ["ParsedBibliography", "normalise_doi", "parse_bibliography", "read_bibliography"]
+
+BIB_FILE_NOT_FOUND = declare_code(
+    "bib.file-not-found",
+    Severity.ERROR,
+    "The bibliography file does not exist or cannot be read.",
+    "--bib missing.bib",
+)
+
+BIB_NOT_UTF8 = declare_code(
+    "bib.not-utf8",
+    Severity.ERROR,
+    "The bibliography file is not valid UTF-8.",
+    "a Latin-1 byte \\xe9",
+)
+
+BIB_PARSE_ERROR = declare_code(
+    "bib.parse-error",
+    Severity.ERROR,
+    "bibtexparser could not parse a block; the entries around it are still read.",
+    "@article{Key2020,\n  title = {Unclosed\n  year = 2020,\n}",
+)
+
+BIB_UNPARSED_TEXT = declare_code(
+    "bib.unparsed-text",
+    Severity.ERROR,
+    "Text outside any entry looks like an entry that the parser skipped (e.g. `@article` "
+    "without a brace).",
+    "@article Key2020, title = {x}}",
+)
+
+BIB_DUPLICATE_KEY = declare_code(
+    "bib.duplicate-key",
+    Severity.ERROR,
+    "Two entries share a citation key; only the first is used.",
+    "@article{Key2020, ...}\n@article{Key2020, ...}",
+)
+
+BIB_DUPLICATE_FIELD = declare_code(
+    "bib.duplicate-field",
+    Severity.ERROR,
+    "An entry sets the same field twice; the first value is used.",
+    "@article{Key2020, year = {2020}, year = {2021}}",
+)
+
+BIB_DUPLICATE_DOI = declare_code(
+    "bib.duplicate-doi",
+    Severity.ERROR,
+    "Two entries have the same DOI (compared case-insensitively).",
+    "doi = {10.1111/ABC} in one entry, doi = {10.1111/abc} in another",
+)
+
+BIB_DUPLICATE_PMID = declare_code(
+    "bib.duplicate-pmid",
+    Severity.ERROR,
+    "Two entries have the same PubMed id.",
+    "pmid = {23216209} in two entries",
+)
+
+BIB_MISSING_FIELD = declare_code(
+    "bib.missing-field",
+    Severity.ERROR,
+    "A field required for the entry type is absent (article: title, journal, year), also after "
+    "biblatex inheritance (`crossref`, `xdata`) and aliases (`journaltitle` for `journal`, "
+    "`date` for `year`).",
+    "@article{Key2020, title = {x}}",
+)
+
+BIB_NO_AUTHOR = declare_code(
+    "bib.no-author",
+    Severity.WARNING,
+    "An article has no author field. Allowed, because a byline no public record shows is left "
+    "out rather than guessed; the citation then starts with the title.",
+    "@article{IntWoundJ2021, title = {...}, journal = {Int Wound J}, year = {2021}}",
+)
+
+BIB_NO_IDENTIFIER = declare_code(
+    "bib.no-identifier",
+    Severity.WARNING,
+    "An article has no DOI, PubMed id or PubMed Central id. Allowed, because an identifier no "
+    "public record shows is left out rather than guessed; the entry stays on the to-do list "
+    "until one is seen.",
+    "@article{Bonati2017, title = {...}, journal = {J Drugs Dermatol}, year = {2017}}",
+)
+
+BIB_DUPLICATE_PMCID = declare_code(
+    "bib.duplicate-pmcid",
+    Severity.ERROR,
+    "Two entries have the same PubMed Central id.",
+    "pmcid = {PMC3531004} in two entries",
+)
+
+BIB_UNDEFINED_MACRO = declare_code(
+    "bib.undefined-macro",
+    Severity.ERROR,
+    "A field uses a name that no `@string` defines (BibTeX would print it as nothing).",
+    "journal = jdt without @string{jdt = ...}",
+)
+
+BIB_UNKNOWN_CROSSREF = declare_code(
+    "bib.unknown-crossref",
+    Severity.ERROR,
+    "A `crossref` or `xdata` field names no entry of the file, or loops back to the entry.",
+    "crossref = {NoSuchProceedings}",
+)
+
+BIB_INVALID_YEAR = declare_code(
+    "bib.invalid-year",
+    Severity.ERROR,
+    "The year is not a year, or the date not a date biber reads (YYYY, YYYY-MM, YYYY-MM-DD, "
+    "a range such as 1996/.., a negative year such as -0379, unspecified digits such as 199X).",
+    "year = {in press}; date = {2020-13-45}",
+)
+BIB_CONFLICTING_FIELDS = declare_code(
+    "bib.conflicting-fields",
+    Severity.ERROR,
+    "Two names of one field disagree (`journal` and `journaltitle`, `year` and `date`): "
+    "which one did the record show?",
+    "journal = {J A}, journaltitle = {J B}",
+)
+
+BIB_INVALID_DOI = declare_code(
+    "bib.invalid-doi",
+    Severity.ERROR,
+    "The DOI does not look like a DOI (10.NNNN/suffix).",
+    "doi = {doi:10.1111}",
+)
+
+BIB_INVALID_PMID = declare_code(
+    "bib.invalid-pmid",
+    Severity.ERROR,
+    "The PMID is not a number without a leading zero.",
+    "pmid = {PMC123}, pmid = {023216209}",
+)
+
+BIB_INVALID_PMCID = declare_code(
+    "bib.invalid-pmcid",
+    Severity.ERROR,
+    "The PMCID is not PMC followed by digits.",
+    "pmcid = {123}",
+)
 
 # A library must not print through logging's last-resort handler; failures we report ourselves.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -66,10 +206,64 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _PMID = re.compile(r"^[1-9]\d{0,8}$")  # PubMed ids have no leading zero
 _PMCID = re.compile(r"^PMC\d+$")
-_YEAR = re.compile(r"^\d{4}$")
-_DATE = re.compile(r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?(?:/(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?)?$")
+_YEAR = re.compile(r"^-?\d{4}$")
+# One end of a biblatex (EDTF level 0/1) date: a year (negative allowed, X for unspecified
+# digits), then month (or season 21-24) and day, then ~ ? % qualifiers.
+_DATE_END = re.compile(
+    r"^(?P<year>-?[\dX]{4})(?:-(?P<month>[\dX]{2})(?:-(?P<day>[\dX]{2}))?)?[~?%]?$"
+)
 # `@comment` without braces is a comment line (JabRef writes them), not a skipped entry.
 _STRAY_ENTRY = re.compile(r"^[ \t]*@(?!comment\b)[A-Za-z]+", re.MULTILINE | re.IGNORECASE)
+
+
+def unwrap(value: str) -> str:
+    """``{{2018}}`` -> ``2018``: Web of Science exports wrap values in an extra brace pair."""
+    value = value.strip()
+    while value.startswith("{") and value.endswith("}") and _one_group(value):
+        value = value[1:-1].strip()
+    return value
+
+
+def _one_group(value: str) -> bool:
+    depth = 0
+    for index, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and index < len(value) - 1:
+            return False  # "{a} {b}": two groups, not one wrapped value
+    return depth == 0
+
+
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def date_year_of(text: str) -> tuple[bool, int | None]:
+    """Whether ``text`` is a biblatex date (or range), and the year it starts in (None when
+    that is open, ``..``, or has unspecified digits)."""
+    ends = text.split("/")
+    if len(ends) > 2 or not text:
+        return False, None
+    years: list[int | None] = []
+    for end in ends:
+        if end in ("", "..") and len(ends) == 2:
+            years.append(None)
+            continue
+        found = _DATE_END.match(end)
+        if found is None or not _real_month_and_day(found.group("month"), found.group("day")):
+            return False, None
+        digits = found.group("year")
+        years.append(None if "X" in digits else int(digits))
+    return True, years[0]
+
+
+def _real_month_and_day(month: str | None, day: str | None) -> bool:
+    if month is None or "X" in month:
+        return day is None or "X" in day or 1 <= int(day) <= 31
+    number = int(month)
+    if 21 <= number <= 24:  # seasons (EDTF level 1)
+        return day is None
+    if not 1 <= number <= 12:
+        return False
+    return day is None or "X" in day or 1 <= int(day) <= _DAYS[number - 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +285,9 @@ def read_bibliography(path: Path, data: bytes | None = None) -> ParsedBibliograp
         data = read_regular_file(path) if data is None else data
     except UnreadableFileError as error:
         return ParsedBibliography(
-            display, problems=[Problem(display, 1, 1, "bib.file-not-found", error.reason)]
+            display, problems=[BIB_FILE_NOT_FOUND.at(display, 1, 1, error.reason)]
         )
-    text, problem = read_text(data, display, "bib.not-utf8")
+    text, problem = read_text(data, display, BIB_NOT_UTF8)
     parsed = parse_bibliography(text, display)
     if problem is not None:
         parsed.problems.insert(0, problem)
@@ -195,18 +389,17 @@ def parse_split(split: SplitBibliography, path: str, *, build: bool = True) -> P
             head = (block.raw or "").strip().splitlines()[:1]
             what = f" in {head[0][:60]!r}" if head else ""
             out.problems.append(
-                Problem(path, line, 1, "bib.parse-error", f"cannot parse block{what}: {reason}")
+                BIB_PARSE_ERROR.at(path, line, 1, f"cannot parse block{what}: {reason}")
             )
         elif isinstance(block, bib.Entry):
             builder.add(block)
         elif isinstance(block, bib.ImplicitComment):
             for offset, stray in _stray_entries(block.raw or block.comment):
                 out.problems.append(
-                    Problem(
+                    BIB_UNPARSED_TEXT.at(
                         path,
                         line + offset,
                         1,
-                        "bib.unparsed-text",
                         f"text outside any entry looks like an entry that was skipped: {stray!r}",
                     )
                 )
@@ -215,7 +408,7 @@ def parse_split(split: SplitBibliography, path: str, *, build: bool = True) -> P
         logged_line = int(match.group(1)) + 1 if match else 1
         if logged_line not in reported_lines:
             first = message.strip().splitlines()[0]
-            out.problems.append(Problem(path, logged_line, 1, "bib.parse-error", first))
+            out.problems.append(BIB_PARSE_ERROR.at(path, logged_line, 1, first))
     if build:
         builder.finish()
     out.problems.sort()
@@ -289,9 +482,10 @@ class _Builder:
         self.pmcids: dict[str, list[tuple[str, int]]] = {}
         self.strings: dict[str, str] = dict(MONTHS)
         self.entries: dict[str, tuple[bib.Entry, int, dict[str, tuple[str, int]]]] = {}
+        self._alias_map: dict[str, str] | None = None
 
-    def problem(self, line: int, code: str, message: str) -> None:
-        self.out.problems.append(Problem(self.path, line, 1, code, message))
+    def problem(self, line: int, code: CodeInfo, message: str) -> None:
+        self.out.problems.append(code.at(self.path, line, 1, message))
 
     def define_strings(self, blocks: list[Any]) -> None:
         """Read the ``@string`` macros in file order (a macro may use the ones before it)."""
@@ -305,7 +499,7 @@ class _Builder:
         for name in names:
             self.problem(
                 line,
-                "bib.undefined-macro",
+                BIB_UNDEFINED_MACRO,
                 f"{where} uses {name!r}, which no @string defines; write it in braces if it is "
                 "text",
             )
@@ -317,7 +511,7 @@ class _Builder:
             first_key, first_line = self.first_line_of_key[folded]
             self.problem(
                 line,
-                "bib.duplicate-key",
+                BIB_DUPLICATE_KEY,
                 f"key {entry.key!r} is already used by the entry at line {first_line}"
                 + ("" if first_key == entry.key else f" ({first_key!r})")
                 + "; this entry is ignored",
@@ -332,7 +526,7 @@ class _Builder:
                 # Also `title` and `Title`: BibTeX field names ignore case.
                 self.problem(
                     field_line,
-                    "bib.duplicate-field",
+                    BIB_DUPLICATE_FIELD,
                     f"entry {entry.key!r} sets {item.key!r} again; the first value is kept",
                 )
                 continue
@@ -340,6 +534,17 @@ class _Builder:
             self._undefined(field_line, f"field {item.key!r} of {entry.key!r}", undefined)
             fields[name] = (text, field_line)
         self.entries[folded] = (entry, line, fields)
+
+    def _aliases(self) -> dict[str, str]:
+        """Other keys of an entry (biblatex ``ids``), folded, to the entry's own folded key."""
+        if self._alias_map is None:
+            self._alias_map = {
+                alias.strip().lower(): folded
+                for folded, (_, _, fields) in self.entries.items()
+                for alias in fields.get("ids", ("", 0))[0].split(",")
+                if alias.strip() and alias.strip().lower() not in self.entries
+            }
+        return self._alias_map
 
     def _inherited(
         self, folded: str, seen: frozenset[str] = frozenset()
@@ -355,17 +560,18 @@ class _Builder:
             raw, link_line = fields[link]
             for parent_key in raw.split(",") if link == "xdata" else [raw]:
                 parent = parent_key.strip().lower()
+                parent = self._aliases().get(parent, parent)  # biblatex: ids = {OldKey}
                 if parent in seen or parent == folded:
                     self.problem(
                         link_line,
-                        "bib.unknown-crossref",
+                        BIB_UNKNOWN_CROSSREF,
                         f"{link} of {entry.key!r} loops back to {parent_key.strip()!r}",
                     )
                     continue
                 if parent not in self.entries:
                     self.problem(
                         link_line,
-                        "bib.unknown-crossref",
+                        BIB_UNKNOWN_CROSSREF,
                         f"{link} of {entry.key!r} names {parent_key.strip()!r}, which is not an "
                         "entry of this file",
                     )
@@ -396,7 +602,7 @@ class _Builder:
             if not any(fields.get(name, ("", 0))[0].strip() for name in names):
                 self.problem(
                     line,
-                    "bib.missing-field",
+                    BIB_MISSING_FIELD,
                     f"@{entry_type} entry {key!r} has no {required!r} field"
                     + (f" (nor {' or '.join(map(repr, names[1:]))})" if len(names) > 1 else ""),
                 )
@@ -404,7 +610,7 @@ class _Builder:
         if entry_type == "article" and not fields.get("author", ("", 0))[0].strip():
             self.problem(
                 line,
-                "bib.no-author",
+                BIB_NO_AUTHOR,
                 f"@article entry {key!r} has no author: cited by title (add the authors once a "
                 "public record shows them)",
             )
@@ -415,7 +621,7 @@ class _Builder:
             # Most articles have one; a missing one is usually one nobody has seen yet.
             self.problem(
                 line,
-                "bib.no-identifier",
+                BIB_NO_IDENTIFIER,
                 f"@article entry {key!r} has no doi, pmid or pmcid: readers cannot look it up "
                 "by identifier (add one once a public record shows it)",
             )
@@ -424,30 +630,12 @@ class _Builder:
             value = fields.get(name, ("", 0))[0]
             return decode_text(value) or None
 
-        year: int | None = None
-        if "year" in fields:
-            raw_year, year_line = fields["year"]
-            if _YEAR.match(raw_year.strip()):
-                year = int(raw_year)
-            else:
-                self.problem(
-                    year_line, "bib.invalid-year", f"year {raw_year!r} of {key!r} is not a year"
-                )
-        elif "date" in fields:  # biblatex: date = {2021-03-15} (or a range 2020/2021)
-            raw_date, date_line = fields["date"]
-            found = _DATE.match(raw_date.strip())
-            if found:
-                year = int(found.group(1))
-            else:
-                self.problem(
-                    date_line,
-                    "bib.invalid-year",
-                    f"date {raw_date!r} of {key!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                )
-        doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, "bib.invalid-doi")
-        pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, "bib.invalid-pmid")
+        year = self._year(fields, key)
+        self._agree(fields, key, "journal", "journaltitle")
+        doi = self._identifier(fields, "doi", key, _DOI, normalise_doi, BIB_INVALID_DOI)
+        pmid = self._identifier(fields, "pmid", key, _PMID, str.strip, BIB_INVALID_PMID)
         pmcid = self._identifier(
-            fields, "pmcid", key, _PMCID, lambda v: v.strip().upper(), "bib.invalid-pmcid"
+            fields, "pmcid", key, _PMCID, lambda v: v.strip().upper(), BIB_INVALID_PMCID
         )
         self._unsafe_links(key, fields)
         if doi:
@@ -476,6 +664,46 @@ class _Builder:
             source=Location(path=self.path, line=line),
         )
 
+    def _year(self, fields: dict[str, tuple[str, int]], key: str) -> int | None:
+        year: int | None = None
+        if "year" in fields:
+            raw_year, year_line = fields["year"]
+            if _YEAR.match(unwrap(raw_year)):
+                year = int(unwrap(raw_year))
+            else:
+                self.problem(
+                    year_line, BIB_INVALID_YEAR, f"year {raw_year!r} of {key!r} is not a year"
+                )
+        if "date" in fields:  # biblatex: date = {2021-03-15}, a range 2020/2021, 199X...
+            raw_date, date_line = fields["date"]
+            valid, date_year = date_year_of(unwrap(raw_date))
+            if not valid:
+                self.problem(
+                    date_line,
+                    BIB_INVALID_YEAR,
+                    f"date {raw_date!r} of {key!r} is not a date biber reads (e.g. 2021, "
+                    "2021-03, 2021-03-15, 1996/.., 199X)",
+                )
+            elif year is not None and date_year is not None and date_year != year:
+                self.problem(
+                    date_line,
+                    BIB_CONFLICTING_FIELDS,
+                    f"date {raw_date!r} of {key!r} is in {date_year}, its year field says {year}",
+                )
+            elif year is None:
+                year = date_year
+        return year
+
+    def _agree(self, fields: dict[str, tuple[str, int]], key: str, *names: str) -> None:
+        given = [(name, *fields[name]) for name in names if fields.get(name, ("", 0))[0].strip()]
+        if len({decode_text(value).casefold() for _, value, _ in given}) > 1:
+            (first, first_value, _), (second, second_value, line) = given[:2]
+            self.problem(
+                line,
+                BIB_CONFLICTING_FIELDS,
+                f"{second} {second_value!r} of {key!r} differs from its {first} {first_value!r}",
+            )
+
     def _unsafe_links(self, key: str, fields: dict[str, tuple[str, int]]) -> None:
         """A url with a script scheme, or Markdown/HTML links inside any field (a title that
         would become a link in a page or break out of a tooltip)."""
@@ -484,14 +712,12 @@ class _Builder:
         if scheme is not None:
             self.problem(
                 url_line,
-                "content.unsafe-link",
+                CONTENT_UNSAFE_LINK,
                 f"url of {key!r} uses the {scheme}: scheme (only http, https and mailto)",
             )
         for name, (value, value_line) in fields.items():
             for found in unsafe_links(value):
-                self.problem(
-                    value_line, "content.unsafe-link", f"{name} of {key!r}: {found.message}"
-                )
+                self.problem(value_line, CONTENT_UNSAFE_LINK, f"{name} of {key!r}: {found.message}")
 
     def _identifier(
         self,
@@ -500,12 +726,12 @@ class _Builder:
         key: str,
         pattern: re.Pattern[str],
         normalise: Any,
-        code: str,
+        code: CodeInfo,
     ) -> str | None:
         if name not in fields:
             return None
         raw, line = fields[name]
-        value: str = normalise(raw)
+        value: str = normalise(unwrap(raw))
         if not pattern.match(value):
             self.problem(line, code, f"{name} {raw!r} of {key!r} is malformed")
             return None
@@ -515,9 +741,9 @@ class _Builder:
         """Build the references (all entries are known now) and report shared identifiers."""
         self._build()
         for label, table, code in (
-            ("DOI", self.dois, "bib.duplicate-doi"),
-            ("PMID", self.pmids, "bib.duplicate-pmid"),
-            ("PMCID", self.pmcids, "bib.duplicate-pmcid"),
+            ("DOI", self.dois, BIB_DUPLICATE_DOI),
+            ("PMID", self.pmids, BIB_DUPLICATE_PMID),
+            ("PMCID", self.pmcids, BIB_DUPLICATE_PMCID),
         ):
             for value, places in table.items():
                 first_key, first_line = places[0]

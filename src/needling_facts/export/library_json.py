@@ -1,35 +1,24 @@
-"""The library as data for apps: JSON (with its JSON Schema), CSL-JSON and schema.org JSON-LD."""
+"""The ``json`` export: the whole library, cross-linked, with its data and schema versions."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from needling_facts._version import DATA_VERSION, __version__
 from needling_facts.evidence.claim import Claim, GeneralClaim, ScarClaim
+from needling_facts.evidence.fields import export_exclude
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
+from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.totals import EvidenceTotals
-from needling_facts.export.csl_json import to_csl_json
-from needling_facts.export.jsonld import SOURCE_ARTICLE, claim_jsonld, reference_jsonld, script_tag
 from needling_facts.library import Library
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "SOURCE_ARTICLE",
-    "LibraryExport",
-    "claim_jsonld",
-    "export_csl_json",
-    "export_json",
-    "export_jsonld",
-    "export_schema",
-    "script_tag",
-]
+__all__ = ["SCHEMA_VERSION", "LibraryExport", "build_export", "export_json"]
 
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 """Version of the export format; bumped on any incompatible change to `LibraryExport`.
 
 2.0: effect estimates, risk of bias and `includes` on evidence items; a GRADE profile per
@@ -37,6 +26,8 @@ claim with the certainty it computes; distinct study and participant totals.
 2.1: ``evidence_totals.unlisted``, the reviews whose included studies are not listed, and
 ``more_authors`` on references (an author list ending in ``and others``). Both are added
 fields: 2.0 readers that ignore unknown fields keep working.
+2.2: ``search`` on claims: the saved searches, ``last_searched`` and the screening log with its
+PRISMA-style counts (an added field).
 """
 
 
@@ -62,6 +53,8 @@ class _Derived(BaseModel):
     """Distinct studies and participants, each primary study counted once where known."""
     computed_grade: ComputedGrade | None = None
     """Absent when the claim has no GRADE profile."""
+    search: SearchRecord | None = None
+    """Saved searches, last search date, screening log and PRISMA counts; absent if none."""
 
 
 class ExportedScarClaim(_Derived, ScarClaim):
@@ -77,7 +70,7 @@ class LibraryExport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="needling-facts library")
 
-    schema_version: Literal["2.1"] = "2.1"
+    schema_version: Literal["2.2"] = "2.2"
     data_version: str
     package_version: str
     claims: tuple[
@@ -87,9 +80,11 @@ class LibraryExport(BaseModel):
 
 
 def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
-    data = claim.model_dump(exclude={"source"})
+    # What is exported is what the model declares for export (`Spec.exported`), at any depth.
+    data = claim.model_dump(exclude=export_exclude(type(claim)))
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
     data["evidence_totals"] = claim.totals
+    data["search"] = _portable_search(library.searches.get(claim.id))
     if claim.grade is not None:
         result = claim.grade.compute()
         data["computed_grade"] = {
@@ -106,7 +101,12 @@ def _portable(reference: Reference) -> Reference:
     return reference.model_copy(update={"source": None})
 
 
+def _portable_search(search: SearchRecord | None) -> SearchRecord | None:
+    return None if search is None else search.model_copy(update={"source": None})
+
+
 def build_export(library: Library) -> LibraryExport:
+    """The library as the `LibraryExport` model (what ``export_json`` serialises)."""
     return LibraryExport(
         data_version=DATA_VERSION,
         package_version=__version__,
@@ -124,22 +124,5 @@ def build_export(library: Library) -> LibraryExport:
 
 
 def export_json(library: Library) -> str:
+    """``needling-facts export --format json``: `LibraryExport` as indented JSON."""
     return build_export(library).model_dump_json(indent=2, exclude_none=True) + "\n"
-
-
-def export_schema() -> str:
-    schema = LibraryExport.model_json_schema(mode="serialization")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return json.dumps(schema, indent=2) + "\n"
-
-
-def export_csl_json(library: Library) -> str:
-    items = [to_csl_json(ref) for ref in library.references.values()]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-
-
-def export_jsonld(library: Library) -> str:
-    graph = [claim_jsonld(c, library.references) for c in library.claims.values()]
-    graph += [reference_jsonld(r) for r in library.references.values()]
-    document = {"@context": "https://schema.org", "@graph": graph}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
