@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,20 +37,6 @@ YAML_CASES = [
     ("infinite-number.md", "claim.invalid-value", ".inf"),
     ("not-a-number.md", "claim.invalid-value", ".nan"),
 ]
-
-
-@pytest.fixture
-def alarm() -> Iterator[None]:
-    """Fail (instead of hanging the suite) if the test blocks for 20 s: a FIFO read would."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError("blocked for 20 s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize(("name", "code", "needle"), YAML_CASES)

@@ -3,11 +3,10 @@ located diagnostic, and each test fails on code that let it pass."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from needling_facts.loading import load_from
 from tests.conftest import FIXTURES, line_containing
+from tests.hostile.conftest import edited_claim_problems
 
 GOOD = FIXTURES / "good"
 ITEM = """\
@@ -21,14 +20,7 @@ ITEM = """\
 
 
 def _check(tmp_path: Path, old: str, new: str) -> tuple[Path, list[tuple[str, int, str]]]:
-    claims = tmp_path / "claims"
-    shutil.copytree(GOOD / "claims", claims)
-    path = claims / "acne-scars.md"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    library = load_from(GOOD / "references.bib", claims)
-    return path, [(p.code, p.line, p.message) for p in library.problems if p.path == str(path)]
+    return edited_claim_problems(tmp_path, "acne-scars", old, new)
 
 
 def test_reviews_that_include_each_other_are_a_cycle(tmp_path: Path) -> None:

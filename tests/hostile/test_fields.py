@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from needling_facts.loading import load_from
 from tests.conftest import FIXTURES, line_containing
+from tests.hostile.conftest import edited_claim_problems
 
 GOOD = FIXTURES / "good"
 
 
 def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, int, str]]:
-    claims = tmp_path / "claims"
-    shutil.copytree(GOOD / "claims", claims)
-    path = claims / "collagen.md"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    library = load_from(GOOD / "references.bib", claims)
-    return [(p.code, p.line, p.message) for p in library.problems if p.path == str(path)]
+    return edited_claim_problems(tmp_path, "collagen", old, new)[1]
 
 
 MINE = {"claim.line-break", "claim.control-character"}

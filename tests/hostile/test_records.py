@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,18 +22,6 @@ CASE = FIXTURES / "record-mismatch"
 def copy(tmp_path: Path) -> Path:
     shutil.copytree(CASE, tmp_path / "case")
     return tmp_path / "case"
-
-
-@pytest.fixture
-def alarm() -> Iterator[None]:
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError("blocked for 20 s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def _record_problems(case: Path, records: Path | None = None) -> dict[str, tuple[str, str]]:
