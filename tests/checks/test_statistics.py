@@ -3,12 +3,25 @@ and numbers that agree once rounding is allowed for left alone."""
 
 from __future__ import annotations
 
+import math
+import subprocess
+import sys
 from pathlib import Path
+from statistics import NormalDist
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import needling_facts as nf
-from needling_facts.checks.statistics import _half_unit, statistics_problems
+from needling_facts.checks.statistics import (
+    _asymmetry_problem,
+    _half_unit,
+    _p_problem,
+    statistics_problems,
+)
+from needling_facts.evidence.effects import EffectEstimate
+from needling_facts.evidence.inference import critical_value
 from needling_facts.sources.claim_files import parse_claim_file
 from tests.conftest import FIXTURES, line_containing
 
@@ -178,3 +191,54 @@ def test_a_reported_number_stands_for_its_rounding_interval() -> None:
     assert _half_unit(40.0) == pytest.approx(0.5)
     assert _half_unit(1e-05) == pytest.approx(5e-6)
     assert _half_unit(0.688) == pytest.approx(5e-4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ratio=st.booleans(),
+    centre=st.floats(-3, 3),
+    se=st.floats(0.05, 2),
+    decimals=st.integers(2, 3),
+)
+def test_an_honest_wald_report_rounded_is_never_flagged(
+    ratio: bool, centre: float, se: float, decimals: int
+) -> None:
+    # An estimate, its 95% CI and its p-value computed together and rounded as a paper
+    # prints them: neither the p-value nor the CI check may call that inconsistent.
+    z = critical_value(0.95)
+    low, high = centre - z * se, centre + z * se
+    p = 2 * NormalDist().cdf(-abs(centre) / se)
+    if ratio:
+        value, low, high = math.exp(centre), math.exp(low), math.exp(high)
+    value, low, high = (round(x, decimals) for x in (value if ratio else centre, low, high))
+    assume(low < high and (not ratio or low > 0) and low <= value <= high)
+    assume(p >= 10**-decimals)  # a paper prints a smaller p as "<0.001"
+    effect = EffectEstimate.model_validate(
+        {
+            "comparison": "a vs b",
+            "outcome": "score",
+            "measure": "risk-ratio" if ratio else "mean-difference",
+            "value": value,
+            "ci": (low, high),
+            "p": round(p, decimals),
+            "locator": "T1",
+        }
+    )
+    assert _p_problem(effect) is None
+    assert _asymmetry_problem(effect) is None
+
+
+def test_pooling_imports_without_the_stats_extra() -> None:
+    # The module must load (and say which extra to install) where statsmodels is absent.
+    code = (
+        "import sys; sys.modules['statsmodels'] = None; sys.modules['scipy'] = None\n"
+        "import needling_facts.evidence.pooling as p\n"
+        "try:\n"
+        "    p.pool_on_analysis_scale(p.Measure.RISK_RATIO, [0.1, 0.2], [0.01, 0.02])\n"
+        "except p.MissingExtraError as error:\n"
+        "    print(error)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == (
+        'pooling effect estimates needs the stats extra: pip install "needling-facts[stats]"'
+    )
