@@ -13,12 +13,12 @@ walks the imports to keep it so)::
     _cache        the one cache: content-keyed, bounded; on disk plain JSON, signed and verified
     evidence/     typed data, no I/O: vocabulary, reference, item, claim, effects, risk_of_bias,
                   grade (GRADE profiles), totals, hedging, search (saved searches and
-                  screening log)
+                  screening log), inference (what a CI implies), pooling (the [stats] extra)
     sources/      bytes -> records + located problems: safe_read, safe_write, safe_yaml, text,
                   links, citation_syntax, bibtex/ (scan, read, layout, diff), claim_files,
                   records (frozen metadata), searches (search files)
     checks/       problems from what was read: claims, evidence, records (and matching),
-                  searches (screening logs)
+                  searches (screening logs), statistics (numbers that contradict each other)
     library, loading   the Library (frozen, indexed) and load()
     export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
                   registry of formats that the CLI and the docs read

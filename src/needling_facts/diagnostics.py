@@ -56,6 +56,7 @@ DECLARING_MODULES = (
     "sources.bibtex.read",
     "checks.claims",
     "checks.evidence",
+    "checks.statistics",
     "checks.records",
     "checks.searches",
     "loading",

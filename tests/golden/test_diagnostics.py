@@ -27,6 +27,7 @@ CASES = {
     "bib-errors": ("bib-errors/references.bib", "good/claims"),
     "missing-bib": ("no-such.bib", "good/claims"),
     "record-mismatch": ("record-mismatch/references.bib", "record-mismatch/claims"),
+    "statistics": ("statistics/references.bib", "statistics/claims"),
 }
 BIBS = [
     "bib-lossless/string-concat.bib",

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pydantic import BaseModel
 
 from needling_facts.checks.evidence import evidence_problems, grade_problems, inconsistent_designs
+from needling_facts.checks.statistics import statistics_problems
 from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.grade import Certainty
@@ -103,6 +104,7 @@ def check_library(
             problems.extend(_verdict_problems(file, file.claim))
             problems.extend(grade_problems(file, file.claim))
             problems.extend(evidence_problems(file, file.claim))
+            problems.extend(statistics_problems(file, file.claim))
     problems.extend(inconsistent_designs(files))
     for key, reference in references.items():
         if key not in used and reference.source is not None:
