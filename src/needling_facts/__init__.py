@@ -25,7 +25,8 @@ walks the imports to keep it so)::
     render/       pure renderers: citations, csl, pages, claim_sections (a claim page's
                   ordered sections), evidence_table, sof, forest, rob, evidence_map, currency
                   (search and screening), markers, handbook.css, sanitize (the allow-list)
-    site/         the handbook as data: handbook (pages, nav, back-links), urls
+    site/         the handbook as data: handbook (pages, nav, back-links), urls, data_api
+                  (the api/v1/ files published with the site)
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)
     edit/         fmt, add, new-claim
     network/      the optional extra: client, responses, verify, find_ids, watch

@@ -135,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
         "MkDocs URLs (directory or html), or Markdown links (slower to build)",
     )
     pages.add_argument(
+        "--site-url",
+        default=None,
+        metavar="URL",
+        help="the site's absolute URL, for the data API's schema $id and page links "
+        "(default: the needling-facts handbook's)",
+    )
+    pages.add_argument(
+        "--changelog",
+        default=None,
+        metavar="FILE",
+        help="CHANGELOG.md whose Content section becomes api/v1/changes.json "
+        "(default: the checkout's, if any)",
+    )
+    pages.add_argument(
         "--cache-dir",
         default=None,
         metavar="DIR",
@@ -422,7 +436,9 @@ def _cache_dir(option: str | None) -> Path | None:
 
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
+    from needling_facts.engines.markdown import markdown_to_html
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
+    from needling_facts.site.data_api import DEFAULT_SITE_URL, build_api
     from needling_facts.site.files import read_docs, write_docs
     from needling_facts.site.handbook import build_site, expand_markers
     from needling_facts.site.urls import UrlScheme
@@ -441,8 +457,15 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     def expand(relative: str, text: str) -> str:
         return expand_markers(library, relative, text)  # no plugin will fill the markers in
 
+    # Built before anything is written: a bad --site-url or --changelog leaves no half output.
+    api = build_api(
+        library, formatter, markdown_to_html, args.site_url or DEFAULT_SITE_URL,
+        changelog=_changelog_text(args.changelog), directory_urls=args.urls != "html",
+    )  # fmt: skip
     write_docs(folder, docs, site.pages, expand)
-    print(f"wrote {len(site.pages)} pages to {args.out}", file=out)
+    for relative, data in api.items():
+        folder.write(relative, data)
+    print(f"wrote {len(site.pages)} pages and {len(api)} data API files to {args.out}", file=out)
     if library.errors:
         count = len(library.errors)
         raise NeedlingFactsError(
@@ -450,6 +473,21 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             "with the same --bib and --claims to see them"
         )
     return 0
+
+
+def _changelog_text(named: str | None) -> str:
+    """The named changelog, else the checkout's ``CHANGELOG.md``, else none (an installed
+    package has no changelog file)."""
+    path = path_option(named, "--changelog")
+    if path is None:
+        found = repository_paths()
+        path = found[0].parent / "CHANGELOG.md" if found else None
+        if path is None or not path.is_file():
+            return ""
+    try:
+        return read_regular_file(path).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableFileError(str(path), f"not UTF-8 ({error.reason})") from None
 
 
 def _shown(problems: Sequence[Problem]) -> list[str]:

@@ -37,7 +37,7 @@ from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.sanitize import clean_html
 from needling_facts.site.urls import UrlScheme, href
 
-__all__ = ["CitationsExtension", "PageHook", "makeExtension"]
+__all__ = ["CitationsExtension", "PageHook", "makeExtension", "markdown_to_html"]
 
 # The "mkdocs" logger hierarchy is what `mkdocs build --strict` counts; other engines simply
 # print the warnings.
@@ -238,3 +238,9 @@ class _SanitizePostprocessor(Postprocessor):
 def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Python-Markdown's name)
     """Entry point for ``markdown_extensions: [needling_facts.markdown_ext]``."""
     return CitationsExtension(**kwargs)
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown as HTML with the handbook's block extensions (for the data API's claim bodies,
+    whose citations are already rendered); the caller sanitises."""
+    return Markdown(extensions=["tables", "attr_list", "md_in_html"]).convert(text)

@@ -18,11 +18,14 @@ from mkdocs.utils import get_relative_url
 
 from needling_facts._cache import cache_directory
 from needling_facts.diagnostics import Severity
-from needling_facts.engines.markdown import CitationsExtension
+from needling_facts.engines.markdown import CitationsExtension, markdown_to_html
+from needling_facts.errors import UnreadableFileError
 from needling_facts.library import Library
 from needling_facts.loading import load_from
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
+from needling_facts.site.data_api import build_api
 from needling_facts.site.handbook import BIBLIOGRAPHY, STYLESHEET_PATH, build_site, expand_markers
+from needling_facts.sources.safe_read import read_regular_file
 
 __all__ = ["NeedlingFactsConfig", "NeedlingFactsPlugin"]
 
@@ -38,6 +41,8 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default="")
     """Relative to mkdocs.yml; by default the user's cache folder, outside the repository."""
+    changelog = c.Type(str, default="CHANGELOG.md")
+    """Its Content section becomes the data API's changes.json; none if the file is absent."""
 
 
 class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
@@ -70,11 +75,28 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             url_scheme="directory" if config.use_directory_urls else "html")  # fmt: skip
         if config.nav is not None:
             config.nav = [*config.nav[:1], *site.nav, *config.nav[1:]]
-        for src_uri, content in site.pages.items():
+        generated: dict[str, str | bytes] = {**site.pages, **self._data_api(config)}
+        for src_uri, content in generated.items():
             if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"needling-facts: docs/{src_uri} would hide a generated page")
+                raise PluginError(f"needling-facts: docs/{src_uri} would hide a generated file")
             files.append(File.generated(config, src_uri, content=content))
         return files
+
+    def _data_api(self, config: MkDocsConfig) -> dict[str, bytes]:
+        """The ``api/v1/`` files; none without a ``site_url`` (schema ids must be absolute)."""
+        assert self.library is not None
+        if not config.site_url:
+            log.info("needling-facts: no site_url in mkdocs.yml, so no data API (api/v1/)")
+            return {}
+        changelog = Path(config.config_file_path).parent / self.config.changelog
+        try:
+            text = read_regular_file(changelog).decode("utf-8") if changelog.exists() else ""
+        except (UnreadableFileError, UnicodeDecodeError) as error:
+            raise PluginError(f"needling-facts: {changelog}: cannot be read ({error})") from None
+        return build_api(
+            self.library, self.formatted, markdown_to_html, config.site_url,
+            changelog=text, directory_urls=config.use_directory_urls,
+        )  # fmt: skip
 
     @event_priority(50)  # before other plugins see the Markdown
     def on_page_markdown(

@@ -44,7 +44,9 @@ CANDIDATE_ID_PATTERN = (
     r"^(?:pmid:[1-9][0-9]{0,9}"
     r"|doi:10\.[0-9]{4,9}/\S+"
     r"|registry:[A-Za-z0-9][A-Za-z0-9/_.-]*"
-    r"|bib:[^\s{}(),\"#%'=\\]+"
+    # No backslash before the quote: JSON Schema patterns are read in Unicode mode (Ajv,
+    # ECMAScript), where an escaped quote is a syntax error.
+    r"""|bib:[^\s{}(),"#%'=\\]+"""
     r"|desc:[a-z0-9]+(?:-[a-z0-9]+)*)$"
 )
 """``kind:value`` with kind pmid, doi, registry, bib or desc (see the module's docstring)."""
