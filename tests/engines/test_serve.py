@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from needling_facts.cli import main
 from tests.conftest import FIXTURES, REPO
 from tests.engines.site_builder import build, small_site
 
@@ -156,4 +157,19 @@ def test_a_mismatched_record_is_shown_and_fixing_it_recovers(tmp_path: Path, con
         _, home = server.wait_for("", _shows_problems, REBUILD_TIMEOUT)
         assert "ref.year-mismatch</code> year 2020 differs from the records&#x27; 2021" in home
         record.write_text(RECORD % 2020, encoding="utf-8")
+        server.wait_for("", _shows_home, REBUILD_TIMEOUT)
+
+
+def test_a_new_claim_skeleton_is_shown_and_removing_it_recovers(
+    tmp_path: Path, content: Path
+) -> None:
+    # The case: right after `new-claim` every page request used to hang.
+    config = _site(tmp_path, content)
+    with mkdocs_serve(config, tmp_path / "serve.log") as server:
+        server.wait_for("", _shows_home, START_TIMEOUT)
+        claims = content / "claims"
+        assert main(["new-claim", "needling-tubes", "--claims", str(claims)]) == 0
+        _, home = server.wait_for("", _shows_problems, REBUILD_TIMEOUT)
+        assert ">content/claims/needling-tubes.md:" in home
+        (claims / "needling-tubes.md").unlink()
         server.wait_for("", _shows_home, REBUILD_TIMEOUT)
