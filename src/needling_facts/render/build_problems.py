@@ -26,8 +26,8 @@ def build_problems_html(problems: Sequence[Problem]) -> str:
     return (
         '<div class="nf-build-problems" role="alert">\n'
         f"<h1>The handbook has {count}</h1>\n"
-        "<p>Every page shows this list until the input is fixed; saving a fix rebuilds the "
-        "site and reloads this page.</p>\n"
+        "<p>Every page shows this list until the input is fixed; saving the fix rebuilds "
+        "the handbook.</p>\n"
         f'<ol class="nf-problem-list">\n{items}\n</ol>\n'
         "</div>"
     )
