@@ -11,7 +11,7 @@ PACKAGE = Path(needling_facts.__file__).parent
 
 # Lowest first; a module may import its own layer's modules and every layer before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "errors", "diagnostics", "_renamed"),
+    ("_version", "_cache", "errors", "diagnostics", "_renamed"),
     ("evidence",),
     ("sources",),
     ("checks",),

@@ -10,6 +10,7 @@ The package, in the order data flows (each layer imports only the layers above i
 walks the imports to keep it so)::
 
     _version, errors, diagnostics   versions, the one exception tree, Problem and its codes
+    _cache        the one cache: content-keyed, bounded; on disk plain JSON, signed and verified
     evidence/     typed data, no I/O: vocabulary, reference, item, claim, effects, risk_of_bias,
                   grade (GRADE profiles), totals, hedging, search (saved searches and
                   screening log)

@@ -7,16 +7,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, cache_home
 
 
 def build(config: Path, site_dir: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
     args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
     if strict:
         args.append("--strict")
-    return subprocess.run(
-        args, capture_output=True, text=True, cwd=REPO, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""}
-    )
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "", "XDG_CACHE_HOME": str(cache_home())}
+    return subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
 
 
 def small_site(root: Path, *, bib: Path, claims: Path, index: str, extra: str = "") -> Path:

@@ -81,7 +81,7 @@ def test_claim_cache_keeps_one_version_per_file(tmp_path: Path) -> None:
         path.write_text(text.replace("Collagen after needling", f"Collagen, version {version}"))
         library = loading.load_from(bib, claims)
         assert library.claim("collagen").title == f"Collagen, version {version}"
-    assert len(loading._claim_cache) == 2
+    assert len(loading._CLAIM_FILES) == 2
 
 
 @pytest.mark.skipif(not Path("/usr/bin/time").exists(), reason="needs /usr/bin/time")

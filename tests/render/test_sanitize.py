@@ -85,3 +85,9 @@ def test_content_naming_the_json_ld_placeholder_cannot_move_the_block() -> None:
     html = clean_html("<p>nf-json-ld-0-nf</p>" + block)
     assert html.startswith("<p>nf-json-ld-0-nf</p>")
     assert html.endswith('{"a": 1}</script>') or html.endswith('{"a":1}</script>')
+
+
+def test_a_removed_tag_cannot_join_text_into_citation_syntax() -> None:
+    # Found by Hypothesis: "[</div>@" lost its stray tag and read "[@" on the page.
+    assert clean_html("<p>[</div>@</p>") == "<p>[&#64;</p>"
+    assert clean_html("<pre><code>[@Key]</code></pre>") == "<pre><code>[@Key]</code></pre>"

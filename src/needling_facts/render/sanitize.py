@@ -90,6 +90,26 @@ def _json_ld(data: str) -> str | None:
     return f'<script type="application/ld+json">{text}</script>'
 
 
+_CODE_OR_TAG = re.compile(r"(?is)<(code|pre|script)\b.*?</\1>|<[^>]*>")
+
+
+def _inert_brackets(html: str) -> str:
+    # Removing a tag can join "[" and "@" (``[</div>@``) into what reads as raw citation
+    # syntax; outside code it becomes ``[&#64;``, which shows the same and cites nothing.
+    if "[@" not in html and "[-@" not in html:
+        return html
+    pieces: list[str] = []
+    position = 0
+    for match in _CODE_OR_TAG.finditer(html):
+        text = html[position : match.start()]
+        pieces.append(text.replace("[@", "[&#64;").replace("[-@", "[-&#64;"))
+        pieces.append(match.group(0))
+        position = match.end()
+    tail = html[position:]
+    pieces.append(tail.replace("[@", "[&#64;").replace("[-@", "[-&#64;"))
+    return "".join(pieces)
+
+
 def clean_html(fragment: str) -> str:
     """``fragment`` with only allow-listed tags, attributes and URL schemes.
 
@@ -107,7 +127,7 @@ def clean_html(fragment: str) -> str:
         kept.append(block)
         return f"nf-json-ld-{token}-{len(kept) - 1}-nf"
 
-    cleaned = str(_cleaner().clean(_JSON_LD.sub(keep, fragment)))
+    cleaned = _inert_brackets(str(_cleaner().clean(_JSON_LD.sub(keep, fragment))))
     for index, block in enumerate(kept):
         cleaned = cleaned.replace(f"nf-json-ld-{token}-{index}-nf", block, 1)
     return cleaned

@@ -9,9 +9,7 @@ from the network. This module only reads, validates and writes files: no network
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from needling_facts._cache import Cache, content_key
 from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import NeedlingFactsError, UnreadableFileError
 from needling_facts.evidence.reference import Update, UpdateType
@@ -135,10 +134,8 @@ def record_json(record: FrozenRecord) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-# Parsed files, by path and content hash: `mkdocs serve` reloads after every edit.
-_cache: dict[tuple[str, str], FrozenRecord | Problem] = {}
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 50_000
+# Parsed files, one per path (its latest content): `mkdocs serve` reloads after every edit.
+_RECORDS: Cache[FrozenRecord | Problem] = Cache("frozen records", max_slots=50_000)
 
 
 def read_records(folder: Path) -> RecordSet:
@@ -181,17 +178,11 @@ def _read_cached(path: Path) -> FrozenRecord | Problem:
         data = read_regular_file(path, MAX_RECORD_SIZE)
     except UnreadableFileError as error:
         return REF_INVALID_RECORD.at(str(path), 1, 1, error.reason)
-    cache_key = (str(path), hashlib.sha256(data).hexdigest())
-    with _cache_lock:
-        cached = _cache.get(cache_key)
-    if cached is not None:
-        return cached
-    parsed = _parse(data, str(path))
-    with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.clear()
-        _cache[cache_key] = parsed
-    return parsed
+    slot, key = str(path), content_key(data)
+    found = _RECORDS.get(slot, key)
+    if found is None:
+        found = _RECORDS.put(slot, key, _parse(data, str(path)))
+    return found
 
 
 def _parse(data: bytes, display: str) -> FrozenRecord | Problem:

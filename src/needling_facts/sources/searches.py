@@ -10,9 +10,7 @@ back in one canonical layout (``watch --write`` rewrites files with it).
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from needling_facts._cache import Cache, content_key
 from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError
 from needling_facts.evidence.search import (
@@ -167,11 +166,9 @@ def read_searches(folder: Path) -> SearchSet:
     return out
 
 
-# Parsed files by path and content: `mkdocs serve` reloads after every edit, and parsing the
-# YAML and validating it is a quarter of a warm load of the bundled library.
-_cache: dict[tuple[str, str], SearchFile] = {}
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 50_000
+# Parsed files, one per path (its latest content): `mkdocs serve` reloads after every edit,
+# and parsing the YAML and validating it is a quarter of a warm load of the bundled library.
+_SEARCH_FILES: Cache[SearchFile] = Cache("parsed search files", max_slots=50_000)
 
 
 def read_search_file(path: Path, data: bytes | None = None) -> SearchFile:
@@ -184,17 +181,11 @@ def read_search_file(path: Path, data: bytes | None = None) -> SearchFile:
             out = SearchFile(str(path), claim_id)
             out.problems.append(SEARCH_UNREADABLE.at(str(path), 1, 1, error.reason))
             return out
-    key = (str(path), hashlib.sha256(data).hexdigest())
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    parsed = _decode_and_parse(path, data, claim_id)
-    with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.clear()
-        _cache[key] = parsed
-    return parsed
+    slot, key = str(path), content_key(data)
+    found = _SEARCH_FILES.get(slot, key)
+    if found is None:
+        found = _SEARCH_FILES.put(slot, key, _decode_and_parse(path, data, claim_id))
+    return found
 
 
 def _decode_and_parse(path: Path, data: bytes, claim_id: str) -> SearchFile:
