@@ -24,7 +24,8 @@ walks the imports to keep it so)::
                   registry of formats that the CLI and the docs read
     render/       pure renderers: citations, csl, pages, claim_sections (a claim page's
                   ordered sections), evidence_table, sof, forest, rob, evidence_map, currency
-                  (search and screening), markers, handbook.css, sanitize (the allow-list)
+                  (search and screening), markers, build_problems (the page `mkdocs serve`
+                  shows while the input has errors), handbook.css, sanitize (the allow-list)
     site/         the handbook as data: handbook (pages, nav, back-links), urls, data_api
                   (the api/v1/ files published with the site)
     engines/      the only engine importers: markdown (Python-Markdown), mkdocs (the plugin)

@@ -1,8 +1,14 @@
 """The MkDocs plugin (entry point ``needling-facts``): wires the site builder and the citations
-extension into MkDocs events. The only module that imports mkdocs."""
+extension into MkDocs events. The only module that imports mkdocs.
+
+Under ``mkdocs serve`` an input with errors does not fail the build: the server would then
+keep answering nothing until the input is fixed (MkDocs waits for a build that never lands).
+Every page shows the located problems instead, and every input is watched so that saving a
+fix rebuilds the site. ``mkdocs build`` (``--strict``) fails on the same errors as before."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -17,15 +23,24 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from needling_facts._cache import cache_directory
-from needling_facts.diagnostics import Severity
+from needling_facts.diagnostics import Problem, Severity
 from needling_facts.engines.markdown import CitationsExtension, markdown_to_html
 from needling_facts.errors import UnreadableFileError
 from needling_facts.library import Library
 from needling_facts.loading import load_from
+from needling_facts.render.build_problems import build_problems_document, build_problems_html
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
 from needling_facts.site.data_api import build_api
-from needling_facts.site.handbook import BIBLIOGRAPHY, STYLESHEET_PATH, build_site, expand_markers
+from needling_facts.site.handbook import (
+    BIBLIOGRAPHY,
+    STYLESHEET_PATH,
+    build_site,
+    check_page,
+    expand_markers,
+)
+from needling_facts.sources.records import records_dir_for
 from needling_facts.sources.safe_read import read_regular_file
+from needling_facts.sources.searches import searches_dir_for
 
 __all__ = ["NeedlingFactsConfig", "NeedlingFactsPlugin"]
 
@@ -46,18 +61,31 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
 
 
 class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
+    serving = False
+    """Whether MkDocs runs as a development server (`on_startup`, `on_serve`)."""
+    errors: tuple[Problem, ...] = ()
+    """Under a server, the errors every page shows instead of the handbook (none: as usual)."""
+
+    # Defining on_startup also keeps this one plugin object across the server's rebuilds.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.library: Library | None = None
+        self.errors = ()
         if not self.config.enabled:
             return config
         if not style_exists(style := self.config.style):
             raise PluginError(f"needling-facts: unknown CSL style {style!r} (e.g. 'apa')")
-        root = Path(config.config_file_path).parent
+        self.root = root = Path(config.config_file_path).parent
         self.paths = (root / self.config.bib, root / self.config.claims_dir)
         cache = cache_directory(self.config.cache_dir, root) if self.config.cache else None
         self.library = library = load_from(*self.paths, cache_dir=cache)
-        for problem in library.problems:  # errors as warnings: `--strict` fails on them
-            level = logging.WARNING if problem.severity is Severity.ERROR else logging.INFO
+        for problem in library.problems:
+            # Errors as warnings: `--strict` fails on them. A server shows them on every page
+            # instead; a warning there would abort a strict build and leave the server mute.
+            error = problem.severity is Severity.ERROR
+            level = logging.WARNING if error and not self.serving else logging.INFO
             log.log(level, "needling-facts: %s", problem)
         self.formatted = EntryFormatter(library.references, style, cache)
         self.extension = CitationsExtension(style=style, bibliography=BIBLIOGRAPHY)
@@ -70,6 +98,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         if self.library is None:
             return files
         hand_written = {f.src_uri: f.content_string for f in files.documentation_pages()}
+        if self.serving:
+            self.errors = self._errors(config, hand_written)
         site = build_site(  # URLs known: the bibliography can be plain HTML
             self.library, hand_written, self.formatted, all_references=self.config.all_references,
             url_scheme="directory" if config.use_directory_urls else "html")  # fmt: skip
@@ -104,6 +134,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
     ) -> str | None:
         if self.library is None:
             return markdown
+        if self.errors:
+            return ""  # nothing to convert (and so nothing to warn about): see on_page_content
 
         def url_of(src_uri: str) -> str:
             target = files.get_file_from_path(src_uri)
@@ -113,11 +145,52 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         self.extension.bibliography_url = url_of(BIBLIOGRAPHY)
         return expand_markers(self.library, page.file.src_uri, markdown, url_of)
 
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        return build_problems_html(self.errors) if self.errors else html
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        # The server answers a URL the build did not write (the page of a claim that no
+        # longer loads) with 404.html: that answer names the problems too.
+        if self.errors and template_name == "404.html":
+            stylesheet = (config.site_url or "").rstrip("/") + "/" + STYLESHEET_PATH
+            return build_problems_document(self.errors, stylesheet)
+        return output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.library is not None:
             self.formatted.save()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        for path in self.paths if self.library is not None else ():
+        self.serving = True  # `mkdocs serve --clean` starts up as "build"; its rebuilds serve
+        for path in self.watched_paths():
             server.watch(str(path))
         return server
+
+    def watched_paths(self) -> list[Path]:
+        """Every input the library is read from that exists: the bibliography, the claims,
+        and the frozen records and search files beside the claims (docs MkDocs watches)."""
+        if self.library is None:
+            return []
+        bib, claims = self.paths
+        candidates = (bib, claims, records_dir_for(claims), searches_dir_for(claims))
+        return [path for path in candidates if path.exists()]
+
+    def _errors(self, config: MkDocsConfig, hand_written: dict[str, str]) -> tuple[Problem, ...]:
+        """The library's errors and the hand-written pages' citation errors, with paths
+        relative to the folder of mkdocs.yml where they lie inside it."""
+        assert self.library is not None
+        docs = Path(config.docs_dir)
+        found = [p for p in self.library.problems if p.severity is Severity.ERROR]
+        for src_uri, markdown in sorted(hand_written.items()):
+            found += check_page(str(docs / src_uri), markdown, self.library.references)
+        return tuple(dataclasses.replace(p, path=self._shown_path(p.path)) for p in found)
+
+    def _shown_path(self, path: str) -> str:
+        try:
+            return str(Path(path).relative_to(self.root))
+        except ValueError:
+            return path
