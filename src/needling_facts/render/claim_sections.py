@@ -19,6 +19,7 @@ from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
 from needling_facts.export.jsonld import claim_jsonld, script_tag
+from needling_facts.render.citation_meta import ama_citation, claim_csl_json, csl_json_text
 from needling_facts.render.citations import inert
 from needling_facts.render.currency import claim_currency
 from needling_facts.render.evidence_table import evidence_table as evidence_table_html
@@ -40,6 +41,10 @@ class PageContext:
     """Every reference the library knows, by key (a section looks up the ones it cites)."""
     search: SearchRecord | None = None
     """The claim's saved searches and screening log, when it has a search file."""
+    site_name: str = "needling-facts"
+    """The handbook's name, as a citation of one of its pages gives it."""
+    page_url: str | None = None
+    """The page's absolute URL, when the site's address is known (``site_url``)."""
 
 
 Section = Callable[[Claim, PageContext], str]
@@ -205,6 +210,20 @@ def last_reviewed(claim: Claim, context: PageContext) -> str:
     )
 
 
+def cite_this_claim(claim: Claim, context: PageContext) -> str:
+    """The page cited in AMA style, and as CSL-JSON to paste into a reference manager."""
+    site, url = context.site_name, context.page_url
+    ama = ama_citation(claim, site_name=site, url=url)
+    csl = csl_json_text(claim_csl_json(claim, site_name=site, url=url))
+    # inert(): a title holding "[@key]" or Markdown stays text, inside <pre> as everywhere.
+    return (
+        "## Cite this claim\n\n"
+        f'<p class="nf-cite-this">{inert(esc(ama))}</p>\n\n'
+        '<details class="nf-cite-csl"><summary>CSL-JSON</summary>'
+        f'<pre><code class="language-json">{inert(esc(csl))}</code></pre></details>'
+    )
+
+
 def json_ld(claim: Claim, context: PageContext) -> str:
     """The claim as a schema.org ClaimReview, for search engines (a JSON-LD script)."""
     return script_tag(claim_jsonld(claim, context.references))
@@ -233,6 +252,7 @@ CLAIM_SECTIONS: tuple[Section, ...] = (
     population_and_protocol,
     search_and_screening,
     last_reviewed,
+    cite_this_claim,
     json_ld,
 )
 """The claim page, top to bottom."""
