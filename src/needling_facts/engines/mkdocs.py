@@ -18,9 +18,12 @@ from mkdocs.utils import get_relative_url
 
 from needling_facts.diagnostics import Severity
 from needling_facts.engines.markdown import CitationsExtension
+from needling_facts.evidence.claim import Claim
 from needling_facts.library import Library
 from needling_facts.loading import load_from
+from needling_facts.render.citation_meta import claim_meta_tags
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
+from needling_facts.render.paths import claim_path
 from needling_facts.site.handbook import BIBLIOGRAPHY, STYLESHEET_PATH, build_site, expand_markers
 
 __all__ = ["NeedlingFactsConfig", "NeedlingFactsPlugin"]
@@ -41,6 +44,7 @@ class NeedlingFactsConfig(base.Config):  # type: ignore[no-untyped-call]
 class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.library: Library | None = None
+        self.claims_by_page: dict[str, Claim] = {}
         if not self.config.enabled:
             return config
         if not style_exists(style := self.config.style):
@@ -65,7 +69,9 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         hand_written = {f.src_uri: f.content_string for f in files.documentation_pages()}
         site = build_site(  # URLs known: the bibliography can be plain HTML
             self.library, hand_written, self.formatted, all_references=self.config.all_references,
-            url_scheme="directory" if config.use_directory_urls else "html")  # fmt: skip
+            url_scheme="directory" if config.use_directory_urls else "html",
+            site_name=config.site_name, site_url=config.site_url)  # fmt: skip
+        self.claims_by_page = {claim_path(c.id): c for c in self.library.claims.values()}
         if config.nav is not None:
             config.nav = [*config.nav[:1], *site.nav, *config.nav[1:]]
         for src_uri, content in site.pages.items():
@@ -88,6 +94,18 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         self.extension.page_source = page.file.src_uri  # the extension renders this page next
         self.extension.bibliography_url = url_of(BIBLIOGRAPHY)
         return expand_markers(self.library, page.file.src_uri, markdown, url_of)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Put the claim's Highwire ``citation_*`` tags in ``<head>``, where Zotero looks."""
+        claim = self.claims_by_page.get(page.file.src_uri)
+        head_end = output.find("</head>")  # the first one closes the real head
+        if claim is None or head_end < 0:
+            return output
+        authors = [config.site_author] if config.site_author else []
+        tags = claim_meta_tags(
+            claim, site_name=config.site_name, url=page.canonical_url, authors=authors
+        )
+        return f"{output[:head_end]}{tags}\n{output[head_end:]}"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.library is not None:
