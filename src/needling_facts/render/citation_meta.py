@@ -24,7 +24,17 @@ from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.reference import Reference
 from needling_facts.render.markup import esc
 
-__all__ = ["ama_citation", "claim_csl_json", "claim_meta_tags", "coins_span", "csl_json_text"]
+__all__ = [
+    "HANDBOOK_NAME",
+    "ama_citation",
+    "claim_csl_json",
+    "claim_meta_tags",
+    "coins_span",
+    "csl_json_text",
+]
+
+HANDBOOK_NAME = "needling-facts"
+"""The handbook's name in a citation when the engine gives none (``site_name`` in mkdocs.yml)."""
 
 _DASHES = "-\u2013\u2014"  # hyphen, en dash, em dash: BibTeX page ranges use any
 _PAGE_RANGE = re.compile(rf"^\s*(?P<start>[^{_DASHES}\s]+)\s*(?:[{_DASHES}]+\s*(?P<end>\S+))?\s*$")

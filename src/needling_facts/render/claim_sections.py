@@ -19,7 +19,12 @@ from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
 from needling_facts.export.jsonld import claim_jsonld, script_tag
-from needling_facts.render.citation_meta import ama_citation, claim_csl_json, csl_json_text
+from needling_facts.render.citation_meta import (
+    HANDBOOK_NAME,
+    ama_citation,
+    claim_csl_json,
+    csl_json_text,
+)
 from needling_facts.render.citations import inert
 from needling_facts.render.currency import claim_currency
 from needling_facts.render.evidence_table import evidence_table as evidence_table_html
@@ -41,7 +46,7 @@ class PageContext:
     """Every reference the library knows, by key (a section looks up the ones it cites)."""
     search: SearchRecord | None = None
     """The claim's saved searches and screening log, when it has a search file."""
-    site_name: str = "needling-facts"
+    site_name: str = HANDBOOK_NAME
     """The handbook's name, as a citation of one of its pages gives it."""
     page_url: str | None = None
     """The page's absolute URL, when the site's address is known (``site_url``)."""

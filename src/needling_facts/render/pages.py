@@ -13,7 +13,7 @@ from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.vocabulary import Outcome
 from needling_facts.library import Library
-from needling_facts.render.citation_meta import coins_span
+from needling_facts.render.citation_meta import HANDBOOK_NAME, coins_span
 from needling_facts.render.citations import inert, key_slug
 from needling_facts.render.claim_sections import CLAIM_SECTIONS, PageContext
 from needling_facts.render.csl import FormattedReference
@@ -61,7 +61,7 @@ def claim_page(
     references: Mapping[str, Reference],
     search: SearchRecord | None = None,
     *,
-    site_name: str = "needling-facts",
+    site_name: str = HANDBOOK_NAME,
     page_url: str | None = None,
 ) -> str:
     """The page for one claim: the blocks of `CLAIM_SECTIONS`, top to bottom, each section

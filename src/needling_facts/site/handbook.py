@@ -27,6 +27,7 @@ from needling_facts.render import (
     outcome_path,
     overview_table,
 )
+from needling_facts.render.citation_meta import HANDBOOK_NAME
 from needling_facts.render.csl import FormattedReference
 from needling_facts.render.export_formats import export_formats_table
 from needling_facts.render.markers import has_markers, marker
@@ -149,7 +150,7 @@ def build_site(
     *,
     all_references: bool = False,
     url_scheme: UrlScheme | None = None,
-    site_name: str = "needling-facts",
+    site_name: str = HANDBOOK_NAME,
     site_url: str | None = None,
 ) -> Site:
     """The generated pages, nav, citation index and back-links for ``library``.
