@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -15,7 +17,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from needling_facts import DATA_VERSION
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tests.engines.site_builder import build, small_site
 
 pytestmark = pytest.mark.slow
@@ -161,3 +163,35 @@ def test_claim_page_says_how_to_cite_it_in_ama_and_csl_json(site: Path) -> None:
             "URL": url,
         }
     ]
+
+
+def test_written_pages_get_the_head_tags_from_the_theme_override(
+    site: Path, tmp_path: Path
+) -> None:
+    """MkDocs without our plugin: `pages` writes the tags' data in the front matter and
+    engines/overrides/main.html (as zensical.toml uses it) puts them in <head>."""
+    content = site.parent / "content"
+    written = subprocess.run(
+        [sys.executable, "-m", "needling_facts", "pages", "--bib", str(content / "references.bib"),
+         "--claims", str(content / "claims"), "--out", str(tmp_path / "docs"),
+         "--site-url", SITE_URL, "--urls", "directory"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    overrides = REPO / "src" / "needling_facts" / "engines" / "overrides"
+    config.write_text(
+        "site_name: test\n"
+        f"theme: {{name: material, font: false, custom_dir: {overrides}}}\n"
+        "markdown_extensions: [tables, attr_list, md_in_html, admonition,\n"
+        f"  needling_facts.markdown_ext: {{bib: {content / 'references.bib'}}}]\n",
+        encoding="utf-8",
+    )
+    result = build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = _parse(tmp_path / "site" / "claims" / "acne-scars" / "index.html")
+    tags = dict(page.head_meta)
+    assert tags["citation_title"] == CLAIM_TITLE
+    assert tags["citation_public_url"] == SITE_URL + "claims/acne-scars/"
+    assert [name for name, _ in page.head_meta].count("citation_title") == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+from mkdocs.utils.meta import get_data
 
 from needling_facts import DATA_VERSION
 from needling_facts.evidence.claim import Claim
@@ -15,9 +16,11 @@ from needling_facts.loading import load_from
 from needling_facts.render.citation_meta import (
     ama_citation,
     claim_csl_json,
+    claim_meta,
     claim_meta_tags,
     coins_span,
 )
+from needling_facts.render.pages import claim_page
 from tests.conftest import FIXTURES
 
 
@@ -100,3 +103,13 @@ def test_ama_and_csl_json_name_the_claim_and_data_version(claim: Claim) -> None:
     assert item["id"] == "acne-scars"
     assert "URL" not in item
     assert not ama_citation(claim, site_name="H").endswith("/")
+
+
+def test_claim_page_front_matter_holds_the_highwire_pairs_as_data(claim: Claim) -> None:
+    hostile = claim.model_copy(update={"title": 'A "b" <script>x</script> & \\ é'})
+    page = claim_page(hostile, {}, site_name="H", page_url="https://e.org/c/")
+    _, meta = get_data(page)
+    assert [tuple(pair) for pair in meta["citation"]] == claim_meta(
+        hostile, site_name="H", url="https://e.org/c/"
+    )
+    assert "<script>" not in page

@@ -99,7 +99,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
         """Put the claim's Highwire ``citation_*`` tags in ``<head>``, where Zotero looks."""
         claim = self.claims_by_page.get(page.file.src_uri)
         head_end = output.find("</head>")  # the first one closes the real head
-        if claim is None or head_end < 0:
+        # A theme override (engines/overrides/main.html) may have written them already.
+        if claim is None or head_end < 0 or 'name="citation_title"' in output[:head_end]:
             return output
         authors = [config.site_author] if config.site_author else []
         tags = claim_meta_tags(

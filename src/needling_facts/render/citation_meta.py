@@ -28,6 +28,7 @@ __all__ = [
     "HANDBOOK_NAME",
     "ama_citation",
     "claim_csl_json",
+    "claim_meta",
     "claim_meta_tags",
     "coins_span",
     "csl_json_text",
@@ -40,28 +41,32 @@ _DASHES = "-\u2013\u2014"  # hyphen, en dash, em dash: BibTeX page ranges use an
 _PAGE_RANGE = re.compile(rf"^\s*(?P<start>[^{_DASHES}\s]+)\s*(?:[{_DASHES}]+\s*(?P<end>\S+))?\s*$")
 
 
-def _meta(name: str, content: str) -> str:
-    return f'<meta name="{name}" content="{esc(content)}">'
-
-
-def claim_meta_tags(
+def claim_meta(
     claim: Claim, *, site_name: str, url: str | None = None, authors: Sequence[str] = ()
-) -> str:
-    """Highwire Press ``citation_*`` tags for a claim page's ``<head>``, one per line.
+) -> list[tuple[str, str]]:
+    """Highwire Press ``citation_*`` (name, content) pairs for a claim page.
 
     The claim's last review is its date (a reader cites the version they saw); the handbook
     is its publisher. ``url`` is the page's absolute address, left out when the site has no
     ``site_url`` (a relative one would be wrong once saved).
     """
-    tags = [_meta("citation_title", claim.title)]
-    tags += [_meta("citation_author", author) for author in authors if author.strip()]
+    pairs = [("citation_title", claim.title)]
+    pairs += [("citation_author", author) for author in authors if author.strip()]
     # Google Scholar's inclusion guidelines ask for YYYY/MM/DD; Zotero reads either name.
     date = claim.last_reviewed.strftime("%Y/%m/%d")
-    tags += [_meta("citation_publication_date", date), _meta("citation_date", date)]
-    tags.append(_meta("citation_publisher", site_name))
+    pairs += [("citation_publication_date", date), ("citation_date", date)]
+    pairs.append(("citation_publisher", site_name))
     if url:
-        tags.append(_meta("citation_public_url", url))
-    return "\n".join(tags)
+        pairs.append(("citation_public_url", url))
+    return pairs
+
+
+def claim_meta_tags(
+    claim: Claim, *, site_name: str, url: str | None = None, authors: Sequence[str] = ()
+) -> str:
+    """`claim_meta` as ``<meta>`` tags for the page's ``<head>``, one per line."""
+    pairs = claim_meta(claim, site_name=site_name, url=url, authors=authors)
+    return "\n".join(f'<meta name="{name}" content="{esc(content)}">' for name, content in pairs)
 
 
 def _page_range(pages: str | None) -> tuple[str | None, str | None]:

@@ -11,6 +11,7 @@ reference list after the last section, since numbering needs the whole page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from needling_facts.render.citation_meta import (
     HANDBOOK_NAME,
     ama_citation,
     claim_csl_json,
+    claim_meta,
     csl_json_text,
 )
 from needling_facts.render.citations import inert
@@ -60,18 +62,31 @@ def _yaml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _yaml_data(value: str) -> str:
+    """``value`` as a YAML double-quoted string (JSON's escapes are YAML's) holding no markup
+    character, so that no engine can take front matter it does not read for HTML."""
+    quoted = json.dumps(value)
+    return quoted.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _escape_prose(body: str) -> str:
     """Prose is Markdown, but raw HTML from a claim file is shown as text, never run."""
     return body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def front_matter(claim: Claim, context: PageContext) -> str:
-    """The title and description the engine gives the page's ``<title>`` and search results."""
+    """The title and description the engine gives the page's ``<title>`` and search results,
+    and the page's Highwire ``citation`` tags as [name, content] pairs (raw text) for a theme
+    override to put in ``<head>`` on engines without our plugin (``engines/overrides``)."""
+    citation = claim_meta(claim, site_name=context.site_name, url=context.page_url)
+    pairs = [f"  - [{name}, {_yaml_data(content)}]" for name, content in citation]
     return "\n".join(
         [
             "---",
             f"title: {_yaml_string(esc(claim.title))}",
             f"description: {_yaml_string(esc(claim.statement))}",
+            "citation:",
+            *pairs,
             "---",
         ]
     )
