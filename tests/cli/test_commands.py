@@ -13,6 +13,8 @@ import needling_facts as nf
 from needling_facts.cli.commands import main
 from tests.conftest import FIXTURES, REPO
 
+GOOD_CLAIMS = FIXTURES / "good" / "claims"
+
 
 def run(*argv: str) -> tuple[int, str]:
     out = io.StringIO()
@@ -201,3 +203,27 @@ def test_list_filters_by_verdict() -> None:
     assert (code, out) == (0, "")
     code, out = run("list", "--json", "--verdict", "not-supported", *args)
     assert json.loads(out) == []
+
+
+def test_show_cite_prints_the_claim_citation_in_ama_or_csl_json() -> None:
+    args = ("--bib", str(FIXTURES / "good" / "references.bib"), "--claims", str(GOOD_CLAIMS))
+    code, out = run("show", "acne-scars", "--cite", "ama", "--site-url", "https://x.org/h", *args)
+    assert code == 0
+    assert out == (
+        "Microneedling for atrophic acne scars. needling-facts. Updated November 24, 2026. "
+        f"Claim acne-scars, data version {nf.DATA_VERSION}. https://x.org/h/claims/acne-scars/\n"
+    )
+    code, out = run("show", "acne-scars", "--cite", "csl-json", *args)
+    [item] = json.loads(out)
+    assert (item["id"], item["version"], item["type"]) == ("acne-scars", nf.DATA_VERSION, "webpage")
+    assert "URL" not in item
+    assert run("show", "acne-scars", "--cite", "ama", "--json", *args)[0] == 2
+
+
+def test_pages_site_url_gives_each_claim_page_its_address(tmp_path: Path) -> None:
+    args = ("--bib", str(FIXTURES / "good" / "references.bib"), "--claims", str(GOOD_CLAIMS))
+    code, _ = run("pages", "--out", str(tmp_path), "--site-url", "https://x.org/h/", *args)
+    assert code == 0
+    page = (tmp_path / "claims" / "acne-scars.md").read_text(encoding="utf-8")
+    assert "data version" in page
+    assert "https://x.org/h/claims/acne-scars/</p>" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -23,6 +24,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("zensical")
     shutil.copy(REPO / "zensical.toml", root / "zensical.toml")
     shutil.copy(REPO / "references.bib", root / "references.bib")
+    overrides = Path("src/needling_facts/engines/overrides")  # zensical.toml's custom_dir
+    shutil.copytree(REPO / overrides, root / overrides)
     claims = REPO / "src" / "needling_facts" / "data" / "claims"
     run = [sys.executable, "-m", "needling_facts"]
     check = subprocess.run(
@@ -56,6 +59,21 @@ def test_claim_pages_have_resolved_numbered_citations(site: Path) -> None:
         assert set(cited) >= set(claim.cited_keys), claim.id
         assert '<sup class="nf-cite">' in page
         assert 'href="../../outcomes/' in page
+
+
+def test_claim_pages_carry_highwire_tags_in_head_and_coins_in_the_bibliography(
+    site: Path,
+) -> None:
+    lib = nf.load()
+    for claim in lib.claims.values():
+        head = read(site, f"claims/{claim.id}").split("</head>", 1)[0]
+        tags = dict(re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)">', head))
+        assert html.unescape(tags["citation_title"]) == claim.title, claim.id
+        assert tags["citation_publisher"] == "needling-facts"
+    bibliography = read(site, "bibliography")
+    assert bibliography.count('<span class="Z3988" title="ctx_ver=Z39.88-2004&amp;') == len(
+        lib.references
+    )
 
 
 def test_bibliography_and_back_links(site: Path) -> None:

@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
     pages.add_argument(
+        "--site-url", metavar="URL", help="the handbook's address: claim pages cite it"
+    )
+    pages.add_argument(
         "--urls",
         choices=["source", "directory", "html", "markdown"],
         default="source",
@@ -166,7 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="show one claim with its resolved references")
     _add_source_options(show)
     show.add_argument("id", help="claim id, e.g. acne-scars")
-    show.add_argument("--json", action="store_true", help="print the claim as JSON")
+    shown_as = show.add_mutually_exclusive_group()
+    shown_as.add_argument("--json", action="store_true", help="print the claim as JSON")
+    shown_as.add_argument(
+        "--cite", choices=["ama", "csl-json"], help="print how to cite the claim's page"
+    )
+    show.add_argument(
+        "--site-url", metavar="URL", help="the handbook's address, for --cite (e.g. site_url)"
+    )
 
     export = commands.add_parser(
         "export",
@@ -450,7 +460,13 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     cache = _cache_dir(args.cache_dir)
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
     scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
-    site = build_site(library, docs.pages if docs else {}, formatter, url_scheme=scheme)
+    site = build_site(
+        library,
+        docs.pages if docs else {},
+        formatter,
+        url_scheme=scheme,
+        site_url=args.site_url,
+    )
     formatter.save()
     folder = OutputFolder(Path(args.out), sources=sources)
 
@@ -544,9 +560,29 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _citation(claim: Claim, style: str, site_url: str | None) -> str:
+    """The claim's page cited in AMA text or as CSL-JSON (what its "Cite this claim" shows)."""
+    from needling_facts.render.citation_meta import (
+        HANDBOOK_NAME,
+        ama_citation,
+        claim_csl_json,
+        csl_json_text,
+    )
+    from needling_facts.render.paths import claim_path
+    from needling_facts.site.urls import absolute_url
+
+    url = absolute_url(site_url, claim_path(claim.id)) if site_url else None
+    if style == "ama":
+        return ama_citation(claim, site_name=HANDBOOK_NAME, url=url)
+    return csl_json_text(claim_csl_json(claim, site_name=HANDBOOK_NAME, url=url))
+
+
 def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     claim = library.claim(args.id)  # UnknownClaimError is one of ours: one line, exit 1
     references = library.references_of(claim)
+    if args.cite:
+        out.write(_citation(claim, args.cite, args.site_url) + "\n")
+        return 0
     if args.json:
         payload = _claim_json(claim)
         payload["references"] = [r.model_dump(mode="json", exclude={"source"}) for r in references]

@@ -26,10 +26,13 @@ from needling_facts._cache import cache_directory
 from needling_facts.diagnostics import Problem, Severity
 from needling_facts.engines.markdown import CitationsExtension, markdown_to_html
 from needling_facts.errors import UnreadableFileError
+from needling_facts.evidence.claim import Claim
 from needling_facts.library import Library
 from needling_facts.loading import load_from
 from needling_facts.render.build_problems import build_problems_document, build_problems_html
+from needling_facts.render.citation_meta import claim_meta_tags
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
+from needling_facts.render.paths import claim_path
 from needling_facts.site.data_api import build_api
 from needling_facts.site.handbook import (
     BIBLIOGRAPHY,
@@ -73,6 +76,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.library: Library | None = None
         self.errors = ()
+        self.claims_by_page: dict[str, Claim] = {}
         if not self.config.enabled:
             return config
         if not style_exists(style := self.config.style):
@@ -102,7 +106,9 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             self.errors = self._errors(config, hand_written)
         site = build_site(  # URLs known: the bibliography can be plain HTML
             self.library, hand_written, self.formatted, all_references=self.config.all_references,
-            url_scheme="directory" if config.use_directory_urls else "html")  # fmt: skip
+            url_scheme="directory" if config.use_directory_urls else "html",
+            site_name=config.site_name, site_url=config.site_url)  # fmt: skip
+        self.claims_by_page = {claim_path(c.id): c for c in self.library.claims.values()}
         if config.nav is not None:
             config.nav = [*config.nav[:1], *site.nav, *config.nav[1:]]
         generated: dict[str, str | bytes] = {**site.pages, **self._data_api(config)}
@@ -159,6 +165,19 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             stylesheet = (config.site_url or "").rstrip("/") + "/" + STYLESHEET_PATH
             return build_problems_document(self.errors, stylesheet)
         return output_content
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Put the claim's Highwire ``citation_*`` tags in ``<head>``, where Zotero looks."""
+        claim = self.claims_by_page.get(page.file.src_uri)
+        head_end = output.find("</head>")  # the first one closes the real head
+        # A theme override (engines/overrides/main.html) may have written them already.
+        if claim is None or head_end < 0 or 'name="citation_title"' in output[:head_end]:
+            return output
+        authors = [config.site_author] if config.site_author else []
+        tags = claim_meta_tags(
+            claim, site_name=config.site_name, url=page.canonical_url, authors=authors
+        )
+        return f"{output[:head_end]}{tags}\n{output[head_end:]}"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.library is not None:

@@ -11,6 +11,7 @@ reference list after the last section, since numbering needs the whole page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,13 @@ from needling_facts.evidence.fields import shown_values
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
 from needling_facts.export.jsonld import claim_jsonld, script_tag
+from needling_facts.render.citation_meta import (
+    HANDBOOK_NAME,
+    ama_citation,
+    claim_csl_json,
+    claim_meta,
+    csl_json_text,
+)
 from needling_facts.render.citations import inert
 from needling_facts.render.currency import claim_currency
 from needling_facts.render.evidence_table import evidence_table as evidence_table_html
@@ -40,6 +48,10 @@ class PageContext:
     """Every reference the library knows, by key (a section looks up the ones it cites)."""
     search: SearchRecord | None = None
     """The claim's saved searches and screening log, when it has a search file."""
+    site_name: str = HANDBOOK_NAME
+    """The handbook's name, as a citation of one of its pages gives it."""
+    page_url: str | None = None
+    """The page's absolute URL, when the site's address is known (``site_url``)."""
 
 
 Section = Callable[[Claim, PageContext], str]
@@ -50,18 +62,31 @@ def _yaml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _yaml_data(value: str) -> str:
+    """``value`` as a YAML double-quoted string (JSON's escapes are YAML's) holding no markup
+    character, so that no engine can take front matter it does not read for HTML."""
+    quoted = json.dumps(value)
+    return quoted.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _escape_prose(body: str) -> str:
     """Prose is Markdown, but raw HTML from a claim file is shown as text, never run."""
     return body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def front_matter(claim: Claim, context: PageContext) -> str:
-    """The title and description the engine gives the page's ``<title>`` and search results."""
+    """The title and description the engine gives the page's ``<title>`` and search results,
+    and the page's Highwire ``citation`` tags as [name, content] pairs (raw text) for a theme
+    override to put in ``<head>`` on engines without our plugin (``engines/overrides``)."""
+    citation = claim_meta(claim, site_name=context.site_name, url=context.page_url)
+    pairs = [f"  - [{name}, {_yaml_data(content)}]" for name, content in citation]
     return "\n".join(
         [
             "---",
             f"title: {_yaml_string(esc(claim.title))}",
             f"description: {_yaml_string(esc(claim.statement))}",
+            "citation:",
+            *pairs,
             "---",
         ]
     )
@@ -205,6 +230,20 @@ def last_reviewed(claim: Claim, context: PageContext) -> str:
     )
 
 
+def cite_this_claim(claim: Claim, context: PageContext) -> str:
+    """The page cited in AMA style, and as CSL-JSON to paste into a reference manager."""
+    site, url = context.site_name, context.page_url
+    ama = ama_citation(claim, site_name=site, url=url)
+    csl = csl_json_text(claim_csl_json(claim, site_name=site, url=url))
+    # inert(): a title holding "[@key]" or Markdown stays text, inside <pre> as everywhere.
+    return (
+        "## Cite this claim\n\n"
+        f'<p class="nf-cite-this">{inert(esc(ama))}</p>\n\n'
+        '<details class="nf-cite-csl"><summary>CSL-JSON</summary>'
+        f'<pre><code class="language-json">{inert(esc(csl))}</code></pre></details>'
+    )
+
+
 def json_ld(claim: Claim, context: PageContext) -> str:
     """The claim as a schema.org ClaimReview, for search engines (a JSON-LD script)."""
     return script_tag(claim_jsonld(claim, context.references))
@@ -233,6 +272,7 @@ CLAIM_SECTIONS: tuple[Section, ...] = (
     population_and_protocol,
     search_and_screening,
     last_reviewed,
+    cite_this_claim,
     json_ld,
 )
 """The claim page, top to bottom."""

@@ -13,6 +13,7 @@ from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
 from needling_facts.evidence.vocabulary import Outcome
 from needling_facts.library import Library
+from needling_facts.render.citation_meta import HANDBOOK_NAME, coins_span
 from needling_facts.render.citations import inert, key_slug
 from needling_facts.render.claim_sections import CLAIM_SECTIONS, PageContext
 from needling_facts.render.csl import FormattedReference
@@ -56,12 +57,18 @@ def overview_table(library: Library, prefix: str = "") -> str:
 
 
 def claim_page(
-    claim: Claim, references: Mapping[str, Reference], search: SearchRecord | None = None
+    claim: Claim,
+    references: Mapping[str, Reference],
+    search: SearchRecord | None = None,
+    *,
+    site_name: str = HANDBOOK_NAME,
+    page_url: str | None = None,
 ) -> str:
     """The page for one claim: the blocks of `CLAIM_SECTIONS`, top to bottom, each section
     left out when it has nothing to show. Citations stay as ``[@key]`` for the citation
-    renderer."""
-    context = PageContext(references, search)
+    renderer. ``site_name`` and ``page_url`` (absolute, when known) are how the page is
+    cited."""
+    context = PageContext(references, search, site_name=site_name, page_url=page_url)
     blocks = (section(claim, context).strip("\n") for section in CLAIM_SECTIONS)
     return "\n\n".join(block for block in blocks if block) + "\n"
 
@@ -149,7 +156,7 @@ def bibliography_page(
         entry = (
             f'<p class="nf-ref" id="ref-{key_slug(key)}">{shown} {notices}'
             f"{reference_links(reference)} "
-            f'<code class="nf-key">{esc(key)}</code></p>'
+            f'<code class="nf-key">{esc(key)}</code>{coins_span(reference)}</p>'
         )
         if url is not None:
             links = ", ".join(

@@ -27,12 +27,13 @@ from needling_facts.render import (
     outcome_path,
     overview_table,
 )
+from needling_facts.render.citation_meta import HANDBOOK_NAME
 from needling_facts.render.csl import FormattedReference
 from needling_facts.render.export_formats import export_formats_table
 from needling_facts.render.markers import has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
 from needling_facts.site.files import read_docs
-from needling_facts.site.urls import UrlScheme, href, page_url, relative_url
+from needling_facts.site.urls import UrlScheme, absolute_url, href, page_url, relative_url
 from needling_facts.sources.citation_syntax import CITE_UNPARSED, scan
 
 __all__ = [
@@ -149,6 +150,8 @@ def build_site(
     *,
     all_references: bool = False,
     url_scheme: UrlScheme | None = None,
+    site_name: str = HANDBOOK_NAME,
+    site_url: str | None = None,
 ) -> Site:
     """The generated pages, nav, citation index and back-links for ``library``.
 
@@ -156,13 +159,21 @@ def build_site(
     bibliography lists the cited references only, unless ``all_references``. When the engine's
     URL scheme is known (`UrlScheme`), the bibliography is plain HTML with its links written
     in that scheme (see `bibliography_page`); otherwise its links are Markdown ``.md`` links.
+    ``site_name`` and ``site_url`` (the engine's settings) are how a claim page is cited; with
+    no ``site_url`` its citation has no address.
     """
     site = Site(nav=_nav(library))
     pages = site.pages
     pages[CLAIMS_INDEX] = claims_index_page(library)
     for claim in library.claims.values():
-        pages[claim_path(claim.id)] = claim_page(
-            claim, library.references, library.searches.get(claim.id)
+        path = claim_path(claim.id)
+        address = absolute_url(site_url, path, url_scheme != "html") if site_url else None
+        pages[path] = claim_page(
+            claim,
+            library.references,
+            library.searches.get(claim.id),
+            site_name=site_name,
+            page_url=address,
         )
     for outcome in {claim.outcome for claim in library.claims.values()}:
         pages[outcome_path(outcome)] = outcome_page(library, outcome)

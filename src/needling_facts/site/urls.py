@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import Literal
 
-__all__ = ["UrlScheme", "href", "page_url", "relative_url"]
+__all__ = ["UrlScheme", "absolute_url", "href", "page_url", "relative_url"]
 
 UrlScheme = Literal["directory", "html", "source"]
 """How a link to another page is written in HTML we generate: MkDocs URLs with
@@ -40,3 +40,8 @@ def href(page: str, target: str, scheme: UrlScheme) -> str:
     if scheme == "source":
         return posixpath.relpath(target, posixpath.dirname(page) or ".")
     return relative_url(page, target, scheme == "directory")
+
+
+def absolute_url(site_url: str, source: str, directory_urls: bool = True) -> str:
+    """A page's full address under ``site_url`` (MkDocs' setting), from its source path."""
+    return site_url.rstrip("/") + "/" + page_url(source, directory_urls)
