@@ -128,9 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
     pages.add_argument(
-        "--site-url", metavar="URL", help="the handbook's address: claim pages cite it"
-    )
-    pages.add_argument(
         "--urls",
         choices=["source", "directory", "html", "markdown"],
         default="source",
@@ -141,8 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--site-url",
         default=None,
         metavar="URL",
-        help="the site's absolute URL, for the data API's schema $id and page links "
-        "(default: the needling-facts handbook's)",
+        help="the site's absolute URL: claim pages cite it, the data API's schemas use it as "
+        "$id (default: the needling-facts handbook's)",
     )
     pages.add_argument(
         "--changelog",
@@ -465,7 +462,7 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         docs.pages if docs else {},
         formatter,
         url_scheme=scheme,
-        site_url=args.site_url,
+        site_url=args.site_url or DEFAULT_SITE_URL,
     )
     formatter.save()
     folder = OutputFolder(Path(args.out), sources=sources)
