@@ -8,6 +8,7 @@ record accepts a non-finite number from any spelling, nor a boolean where a numb
 
 from __future__ import annotations
 
+import functools
 import typing
 from typing import Any
 
@@ -42,12 +43,24 @@ class Frozen(BaseModel):
         # (A field validator cannot do this: pydantic forbids one on a discriminator field.)
         if not isinstance(data, dict):
             return data
-        changed = {}
-        for name, value in data.items():
-            field = cls.model_fields.get(name) if isinstance(name, str) else None
-            if field is not None and _is_number(field.annotation):
-                changed[name] = _as_words(value)
+        changed = {
+            name: _as_words(data[name])
+            for name in _number_fields(cls)
+            if name in data and _holds_bool(data[name])
+        }
         return {**data, **changed} if changed else data
+
+
+@functools.cache
+def _number_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    # Once per model, not per record: a 50 MB bibliography builds 65,000 References.
+    return tuple(name for name, field in model.model_fields.items() if _is_number(field.annotation))
+
+
+def _holds_bool(value: Any) -> bool:
+    return isinstance(value, bool) or (
+        isinstance(value, list | tuple) and any(isinstance(item, bool) for item in value)
+    )
 
 
 def _as_words(value: Any) -> Any:
