@@ -49,7 +49,10 @@ class UnsafeLink:
     message: str
 
 
-_MAYBE_UNSAFE = re.compile(r"\]\(|\]:|<|\{|=")
+# Every pattern below needs one of these: a link "](" or "]:", a tag or autolink "<", or the "="
+# of an on*= or style= attribute (a "{...}" list without "=" sets neither). BibTeX values are
+# full of braces, so "{" alone must not send a field through the slow path.
+_MAYBE_UNSAFE = re.compile(r"\]\(|\]:|<|=")
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^)>\s]*)")
 _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
