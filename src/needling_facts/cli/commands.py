@@ -491,16 +491,15 @@ def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def _changelog_text(named: str | None) -> str:
     """The named changelog, else the checkout's ``CHANGELOG.md``, else none (an installed
     package has no changelog file)."""
+    from needling_facts.site.files import read_changelog
+
     path = path_option(named, "--changelog")
     if path is None:
         found = repository_paths()
-        path = found[0].parent / "CHANGELOG.md" if found else None
-        if path is None or not path.is_file():
+        if found is None:
             return ""
-    try:
-        return read_regular_file(path).decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UnreadableFileError(str(path), f"not UTF-8 ({error.reason})") from None
+        path = found[0].parent / "CHANGELOG.md"
+    return read_changelog(path)
 
 
 def _shown(problems: Sequence[Problem]) -> list[str]:

@@ -34,6 +34,7 @@ from needling_facts.render.citation_meta import claim_meta_tags
 from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
 from needling_facts.render.paths import claim_path
 from needling_facts.site.data_api import build_api
+from needling_facts.site.files import read_changelog
 from needling_facts.site.handbook import (
     BIBLIOGRAPHY,
     STYLESHEET_PATH,
@@ -42,7 +43,6 @@ from needling_facts.site.handbook import (
     expand_markers,
 )
 from needling_facts.sources.records import records_dir_for
-from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.searches import searches_dir_for
 
 __all__ = ["NeedlingFactsConfig", "NeedlingFactsPlugin"]
@@ -126,9 +126,9 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             return {}
         changelog = Path(config.config_file_path).parent / self.config.changelog
         try:
-            text = read_regular_file(changelog).decode("utf-8") if changelog.exists() else ""
-        except (UnreadableFileError, UnicodeDecodeError) as error:
-            raise PluginError(f"needling-facts: {changelog}: cannot be read ({error})") from None
+            text = read_changelog(changelog)
+        except UnreadableFileError as error:
+            raise PluginError(f"needling-facts: {error}") from None
         return build_api(
             self.library, self.formatted, markdown_to_html, config.site_url,
             changelog=text, directory_urls=config.use_directory_urls,

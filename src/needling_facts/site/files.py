@@ -20,7 +20,14 @@ from needling_facts.sources.safe_read import read_regular_file
 from needling_facts.sources.safe_write import OutputFolder
 from needling_facts.sources.text import read_text
 
-__all__ = ["DOCS_LINK_OUTSIDE", "DOCS_UNREADABLE", "DocsFolder", "read_docs", "write_docs"]
+__all__ = [
+    "DOCS_LINK_OUTSIDE",
+    "DOCS_UNREADABLE",
+    "DocsFolder",
+    "read_changelog",
+    "read_docs",
+    "write_docs",
+]
 
 DOCS_UNREADABLE = declare_code(
     "docs.unreadable",
@@ -118,3 +125,14 @@ def write_docs(
             folder.write(relative, expand(relative, text))
     for relative, text in generated.items():
         folder.write(relative, text)
+
+
+def read_changelog(path: Path) -> str:
+    """The changelog's text for the data API's ``changes.json``; "" when there is no file
+    (an installed package ships none). Unreadable or not UTF-8: `UnreadableFileError`."""
+    if not path.exists():
+        return ""
+    try:
+        return read_regular_file(path).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableFileError(str(path), f"not UTF-8 ({error.reason})") from None
