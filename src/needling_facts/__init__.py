@@ -12,12 +12,14 @@ walks the imports to keep it so)::
     _version, errors, diagnostics   versions, the one exception tree, Problem and its codes
     _cache        the one cache: content-keyed, bounded; on disk plain JSON, signed and verified
     evidence/     typed data, no I/O: vocabulary, reference, item, claim, effects, risk_of_bias,
-                  grade (GRADE profiles), totals, hedging, search (saved searches and
+                  grade (GRADE profiles), bodies (comparisons and their outcome rows), totals,
+                  best_estimate (a row's best estimate), hedging, search (saved searches and
                   screening log), inference (what a CI implies), pooling (the [stats] extra)
     sources/      bytes -> records + located problems: safe_read, safe_write, safe_yaml, text,
                   links, citation_syntax, bibtex/ (scan, read, layout, diff), claim_files,
                   records (frozen metadata), searches (search files)
-    checks/       problems from what was read: claims, evidence, records (and matching),
+    checks/       problems from what was read: claims, evidence, bodies (comparisons and
+                  rows), records (and matching),
                   searches (screening logs), statistics (numbers that contradict each other)
     library, loading   the Library (frozen, indexed) and load()
     export/       one module per format (library_json, json_schema, csl_json, jsonld) and the
@@ -52,6 +54,14 @@ if TYPE_CHECKING:
     from needling_facts.diagnostics import CodeInfo as CodeInfo
     from needling_facts.diagnostics import Problem as Problem
     from needling_facts.diagnostics import Severity as Severity
+    from needling_facts.evidence.best_estimate import BestEstimate as BestEstimate
+    from needling_facts.evidence.best_estimate import EstimateKind as EstimateKind
+    from needling_facts.evidence.best_estimate import best_estimate as best_estimate
+    from needling_facts.evidence.best_estimate import row_estimates as row_estimates
+    from needling_facts.evidence.bodies import Comparison as Comparison
+    from needling_facts.evidence.bodies import Importance as Importance
+    from needling_facts.evidence.bodies import OutcomeRow as OutcomeRow
+    from needling_facts.evidence.bodies import overall_certainty as overall_certainty
     from needling_facts.evidence.claim import AnyClaim as AnyClaim
     from needling_facts.evidence.claim import Claim as Claim
     from needling_facts.evidence.claim import GeneralClaim as GeneralClaim
@@ -83,7 +93,9 @@ if TYPE_CHECKING:
     from needling_facts.evidence.risk_of_bias import RiskOfBias as RiskOfBias
     from needling_facts.evidence.risk_of_bias import RobTool as RobTool
     from needling_facts.evidence.totals import EvidenceTotals as EvidenceTotals
+    from needling_facts.evidence.totals import claim_totals as claim_totals
     from needling_facts.evidence.totals import evidence_totals as evidence_totals
+    from needling_facts.evidence.totals import row_totals as row_totals
     from needling_facts.evidence.vocabulary import ClaimStatus as ClaimStatus
     from needling_facts.evidence.vocabulary import Outcome as Outcome
     from needling_facts.evidence.vocabulary import ScarType as ScarType
@@ -153,7 +165,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "StartingLevel",
         "Upgrade",
     ),
-    "evidence.totals": ("EvidenceTotals", "evidence_totals"),
+    "evidence.totals": ("EvidenceTotals", "claim_totals", "evidence_totals", "row_totals"),
+    "evidence.bodies": ("Comparison", "Importance", "OutcomeRow", "overall_certainty"),
+    "evidence.best_estimate": ("BestEstimate", "EstimateKind", "best_estimate", "row_estimates"),
 }
 """Each public name, declared once, under the module it is loaded from on first use."""
 

@@ -55,6 +55,7 @@ DECLARING_MODULES = (
     "sources.claim_files",
     "sources.bibtex.read",
     "checks.claims",
+    "checks.bodies",
     "checks.evidence",
     "checks.statistics",
     "checks.records",

@@ -100,7 +100,8 @@ def test_the_open_skeleton_has_every_written_claim_field_in_declaration_order() 
         "stance",
         "locator",
     ]
-    assert list(data["grade"]["imprecision"]) == ["concern", "reason"]
+    row = data["comparisons"][0]["outcomes"][0]
+    assert list(row["grade"]["imprecision"]) == ["concern", "reason"]
     assert data["protocol"] == {"sessions": None, "interval_weeks": None, "needle_depth_mm": None}
 
 

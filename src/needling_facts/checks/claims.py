@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from pydantic import BaseModel
 
+from needling_facts.checks.bodies import body_problems
 from needling_facts.checks.evidence import evidence_problems, grade_problems, inconsistent_designs
 from needling_facts.checks.statistics import statistics_problems
 from needling_facts.diagnostics import Problem, Severity, declare_code
@@ -103,6 +104,7 @@ def check_library(
             problems.extend(_field_citation_problems(file, file.claim, references, used))
             problems.extend(_verdict_problems(file, file.claim))
             problems.extend(grade_problems(file, file.claim))
+            problems.extend(body_problems(file, file.claim))
             problems.extend(evidence_problems(file, file.claim))
             problems.extend(statistics_problems(file, file.claim))
     problems.extend(inconsistent_designs(files))

@@ -135,7 +135,9 @@ _WEIGHED = frozenset({Stance.SUPPORTS, Stance.CONTRADICTS})
 def grade_problems(file: ClaimFile, claim: Claim) -> list[Problem]:
     """The profile exists, computes the stated certainty, and the statement is hedged enough."""
     problems: list[Problem] = []
-    if claim.grade is None:
+    if claim.comparisons:
+        pass  # each outcome row has its own profile: see checks.bodies
+    elif claim.grade is None:
         if not claim.is_withdrawn:
             problems.append(
                 CLAIM_MISSING_GRADE.at(

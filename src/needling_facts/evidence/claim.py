@@ -9,11 +9,12 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from needling_facts.evidence._frozen import Frozen as _Frozen
+from needling_facts.evidence.bodies import Comparison, OutcomeRow, overall_certainty
 from needling_facts.evidence.fields import INTERNAL, Spec, Written, WrittenAsScalar
 from needling_facts.evidence.grade import Certainty, GradeProfile
 from needling_facts.evidence.item import Evidence
 from needling_facts.evidence.reference import Location
-from needling_facts.evidence.totals import EvidenceTotals, evidence_totals
+from needling_facts.evidence.totals import EvidenceTotals, claim_totals, evidence_totals
 from needling_facts.evidence.vocabulary import (
     CLAIM_ID_PATTERN,
     ClaimStatus,
@@ -135,7 +136,9 @@ class Claim(_Frozen):
         "range like 3-6.",
     )
     certainty: Annotated[Certainty, Spec()] = Field(
-        description="GRADE certainty of the evidence; must equal what `grade` computes."
+        description="GRADE certainty of the evidence: the lowest certainty among the main "
+        "comparison's critical outcomes (for a claim without comparisons, what `grade` "
+        "computes)."
     )
     verdict: Annotated[Verdict, Spec()] = Field(
         description="Our judgement of the article's wording."
@@ -143,10 +146,16 @@ class Claim(_Frozen):
     evidence: Annotated[tuple[Evidence, ...], Spec()] = Field(
         default=(), description="One item per study; `ref` is a key in references.bib."
     )
-    grade: Annotated[GradeProfile | None, Spec()] = Field(
+    comparisons: Annotated[tuple[Comparison, ...], Spec()] = Field(
+        default=(),
+        description="Bodies of evidence: each comparison with its outcome rows, each row with "
+        "its studies and its own GRADE profile. One comparison is main: its critical outcomes "
+        "decide the claim's certainty.",
+    )
+    grade: Annotated[GradeProfile | None, Spec(written=Written.COMMENTED)] = Field(
         default=None,
-        description="GRADE profile: start high (randomised) or low (observational), then rate "
-        "each domain, with a reason.",
+        description="Before bodies of evidence (0.2): one GRADE profile for the whole claim; "
+        "only for a claim without comparisons.",
     )
     caveats: Annotated[tuple[str, ...], Spec()] = Field(
         default=(), description="Limits of the evidence."
@@ -194,6 +203,53 @@ class Claim(_Frozen):
             )
         return self
 
+    @model_validator(mode="after")
+    def _one_main_comparison(self) -> Self:
+        if not self.comparisons:
+            return self
+        mains = [comparison.id for comparison in self.comparisons if comparison.main]
+        if len(mains) != 1:
+            found = ", ".join(mains) if mains else "none"
+            raise ValueError(f"exactly one comparison needs main: true (found: {found})")
+        ids = [comparison.id for comparison in self.comparisons]
+        for comparison_id in ids:
+            if ids.count(comparison_id) > 1:
+                raise ValueError(f"comparison id {comparison_id!r} is used twice")
+        if self.grade is not None:
+            raise ValueError(
+                "a claim with comparisons has a GRADE profile per outcome row, not a claim-level "
+                "grade; move it into the rows"
+            )
+        return self
+
+    @property
+    def main_comparison(self) -> Comparison | None:
+        """The comparison the claim is about (None for a claim without comparisons)."""
+        return next((comparison for comparison in self.comparisons if comparison.main), None)
+
+    @property
+    def rows(self) -> tuple[tuple[Comparison, OutcomeRow], ...]:
+        """Every outcome row with its comparison, main comparison first."""
+        ordered = sorted(self.comparisons, key=lambda comparison: not comparison.main)
+        return tuple((comparison, row) for comparison in ordered for row in comparison.outcomes)
+
+    def row(self, path: str) -> tuple[Comparison, OutcomeRow] | None:
+        """The row named ``comparison-id/outcome-id``, or None."""
+        comparison_id, _, row_id = path.partition("/")
+        for comparison in self.comparisons:
+            if comparison.id == comparison_id and (found := comparison.row(row_id)) is not None:
+                return comparison, found
+        return None
+
+    @property
+    def computed_certainty(self) -> Certainty | None:
+        """GRADE's overall certainty: the lowest computed certainty of the main comparison's
+        critical outcomes; for a claim without comparisons, its claim-level profile's."""
+        main = self.main_comparison
+        if main is not None:
+            return overall_certainty(main)
+        return self.grade.certainty if self.grade is not None else None
+
     @property
     def in_article(self) -> bool:
         """Whether the source article makes this claim (and so has wording to judge)."""
@@ -210,7 +266,11 @@ class Claim(_Frozen):
 
     @property
     def totals(self) -> EvidenceTotals:
-        """Distinct studies and participants, each primary study counted once."""
+        """Distinct studies and participants, each primary study counted once: the studies of
+        the claim's outcome rows (context studies are not counted); for a claim without
+        comparisons, every study that weighs in."""
+        if self.comparisons:
+            return claim_totals(self.comparisons, self.evidence)
         return evidence_totals(self.evidence)
 
     @property

@@ -137,6 +137,12 @@ class EffectEstimate(Frozen):
     timepoint: Annotated[str | None, Spec()] = Field(
         default=None, description="When it was measured, e.g. 3 months after the last session."
     )
+    row: Annotated[str | None, Spec()] = Field(
+        default=None,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$",
+        description="The claim's outcome row this estimate informs, as <comparison id>/<outcome "
+        "id>; an estimate with no row is context, never in a summary.",
+    )
     measure: Annotated[Measure, Spec()] = Field(description="What kind of number the estimate is.")
     # Validated even when absent so "value is required" points at the effect it belongs to.
     value: Annotated[float | None, Spec()] = Field(

@@ -5,7 +5,14 @@ their participants are inside the review's pooled count, so they are not added a
 reviews include the same cited study, the second review's count is reduced by that study's
 participants. Only items that weigh in (stance supports or contradicts) are counted, and only
 studies: a narrative review or an expert opinion reports no participants of its own and does not
-say systematically what it covers, so it is cited but not counted.
+say systematically what it covers, so it is cited but not counted; nor is laboratory work (in
+vitro, animal), whose subjects are not participants.
+
+Within a body of evidence (one outcome row of one comparison, see `needling_facts.evidence.bodies`)
+`row_totals` counts the row's studies whatever their stance, and a study's participants are those
+analysed in the row's own estimates where they are recorded (a trial of 59 clients of whom 20
+had the treatment compared counts 20). `claim_totals` counts the studies of all of a claim's rows
+once each.
 
 A review that does not list what it includes is counted whole. Beside other sources that weigh
 in, it may then hold some of their participants too: such reviews are named in ``unlisted``, and
@@ -14,19 +21,22 @@ the totals no longer claim that each study is counted once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from needling_facts.evidence.vocabulary import REVIEW_DESIGNS, Stance, StudyDesign
 
 if TYPE_CHECKING:
+    from needling_facts.evidence.bodies import Comparison, OutcomeRow
     from needling_facts.evidence.item import Evidence
 
-__all__ = ["EvidenceTotals", "evidence_totals"]
+__all__ = ["EvidenceTotals", "claim_totals", "evidence_totals", "row_totals"]
 
 _WEIGHED = frozenset({Stance.SUPPORTS, Stance.CONTRADICTS})
-_NOT_STUDIES = frozenset({StudyDesign.REVIEW, StudyDesign.EXPERT_OPINION})
+_NOT_STUDIES = frozenset(
+    {StudyDesign.REVIEW, StudyDesign.EXPERT_OPINION, StudyDesign.IN_VITRO, StudyDesign.ANIMAL}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +85,33 @@ class EvidenceTotals:
         return f"{counts} ({note})" if note and self.participants else counts
 
 
-def evidence_totals(items: Iterable[Evidence]) -> EvidenceTotals:
-    """Totals over evidence items (of one claim, or of many: a key is counted once)."""
+def evidence_totals(
+    items: Iterable[Evidence],
+    *,
+    analysed: Mapping[str, int] | None = None,
+    any_stance: bool = False,
+) -> EvidenceTotals:
+    """Totals over evidence items (of one claim, or of many: a key is counted once).
+
+    ``analysed`` gives, by key, the participants that count instead of the item's own number;
+    ``any_stance`` counts items that only mention the claim too (an outcome row's studies all
+    inform it).
+    """
     every = list(items)
+    counts = dict(analysed or {})
     known: dict[str, int] = {}
     for item in every:
-        if item.participants is not None:
-            known.setdefault(item.ref, item.participants)
+        number = counts.get(item.ref, item.participants)
+        if number is not None:
+            known.setdefault(item.ref, number)
     weighed: dict[str, Evidence] = {}
     for item in every:
-        if item.stance in _WEIGHED and item.design not in _NOT_STUDIES:
+        if (any_stance or item.stance in _WEIGHED) and item.design not in _NOT_STUDIES:
             weighed.setdefault(item.ref, item)
     reviews = [item for item in weighed.values() if item.design in REVIEW_DESIGNS]
     inside_a_review = {key for review in reviews for key in review.includes}
     # The largest review first: it keeps its whole pooled count, later ones give up overlaps.
-    reviews.sort(key=lambda item: -(item.participants or 0))
+    reviews.sort(key=lambda item: -known.get(item.ref, 0))
     covered: set[str] = set()
     participants = 0
     studies = 0
@@ -98,27 +120,58 @@ def evidence_totals(items: Iterable[Evidence]) -> EvidenceTotals:
         if review.ref in inside_a_review:
             continue  # a review inside another cited review is counted through it
         studies += 1
-        if review.participants is None:
+        if review.ref not in known:
             unreported.append(review.ref)
             continue  # its primary studies are then counted one by one
         overlap = sum(known.get(key, 0) for key in review.includes if key in covered)
-        participants += max(review.participants - overlap, 0)
+        participants += max(known[review.ref] - overlap, 0)
         covered.update(review.includes)
     for item in weighed.values():
         if item.design in REVIEW_DESIGNS or item.ref in covered:
             continue
         studies += 1
-        if item.participants is None:
+        if item.ref not in known:
             unreported.append(item.ref)
         else:
-            participants += item.participants
+            participants += known[item.ref]
     nested = tuple(key for key in weighed if key in covered)
     unlisted = tuple(
         review.ref
         for review in reviews
         if not review.includes
-        and review.participants is not None
+        and review.ref in known
         and review.ref not in inside_a_review
         and len(weighed) > 1
     )
     return EvidenceTotals(studies, participants, len(weighed), nested, tuple(unreported), unlisted)
+
+
+def _analysed(items: Iterable[Evidence], rows: Iterable[str]) -> dict[str, int]:
+    """By key, the most participants analysed in any of the key's estimates in ``rows``."""
+    wanted = set(rows)
+    analysed: dict[str, int] = {}
+    for item in items:
+        for effect in item.effects:
+            if effect.row in wanted and effect.participants is not None:
+                analysed[item.ref] = max(analysed.get(item.ref, 0), effect.participants)
+    return analysed
+
+
+def row_totals(
+    comparison: Comparison, row: OutcomeRow, items: Iterable[Evidence]
+) -> EvidenceTotals:
+    """Totals of one outcome row: its studies, each counted once, with the participants
+    analysed in the row's estimates where recorded."""
+    keys = set(row.studies)
+    chosen = [item for item in items if item.ref in keys]
+    analysed = _analysed(chosen, [f"{comparison.id}/{row.id}"])
+    return evidence_totals(chosen, analysed=analysed, any_stance=True)
+
+
+def claim_totals(comparisons: Iterable[Comparison], items: Iterable[Evidence]) -> EvidenceTotals:
+    """Totals of a claim's bodies of evidence: every study of every row counted once."""
+    every = tuple(comparisons)
+    keys = {key for comparison in every for row in comparison.outcomes for key in row.studies}
+    rows = [f"{comparison.id}/{row.id}" for comparison in every for row in comparison.outcomes]
+    chosen = [item for item in items if item.ref in keys]
+    return evidence_totals(chosen, analysed=_analysed(chosen, rows), any_stance=True)

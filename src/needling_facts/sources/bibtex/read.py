@@ -89,10 +89,18 @@ BIB_DUPLICATE_PMID = declare_code(
 BIB_MISSING_FIELD = declare_code(
     "bib.missing-field",
     Severity.ERROR,
-    "A field required for the entry type is absent (article: title, journal, year), also after "
+    "A field required for the entry type is absent (article: title, journal), also after "
     "biblatex inheritance (`crossref`, `xdata`) and aliases (`journaltitle` for `journal`, "
     "`date` for `year`).",
     "@article{Key2020, title = {x}}",
+)
+
+BIB_NO_YEAR = declare_code(
+    "bib.no-year",
+    Severity.WARNING,
+    "An article has no year (nor date): no public record seen shows it. The study is cited "
+    "and weighed all the same; the citation prints without a year until a record shows one.",
+    "@article{Trial, title = {x}, journal = {J}, doi = {10.1/x}}",
 )
 
 BIB_NO_AUTHOR = declare_code(
@@ -175,7 +183,9 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     # No "author": where no public record shows the byline, the entry leaves it out rather than
     # guess it, and `bib.no-author` says so (the citation then starts with the title).
-    "article": ("title", "journal", "year"),
+    # No "year" either: a trial whose identity a record confirms is cited without the one field
+    # nobody has seen (`bib.no-year`), never left out of the evidence for it.
+    "article": ("title", "journal"),
     "book": ("title", "publisher", "year"),
     "incollection": ("author", "title", "booktitle", "year"),
     "inproceedings": ("author", "title", "booktitle", "year"),
@@ -606,6 +616,16 @@ class _Builder:
                     f"@{entry_type} entry {key!r} has no {required!r} field"
                     + (f" (nor {' or '.join(map(repr, names[1:]))})" if len(names) > 1 else ""),
                 )
+
+        if entry_type == "article" and not any(
+            fields.get(name, ("", 0))[0].strip() for name in FIELD_ALIASES["year"]
+        ):
+            self.problem(
+                line,
+                BIB_NO_YEAR,
+                f"@article entry {key!r} has no year: cited without one (add it once a public "
+                "record shows it)",
+            )
 
         if entry_type == "article" and not fields.get("author", ("", 0))[0].strip():
             self.problem(

@@ -1,0 +1,197 @@
+"""Bodies of evidence: rows, the overall certainty, per-row totals and the best estimate."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+import needling_facts as nf
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def claim() -> nf.Claim:
+    lib = nf.load(
+        bib=FIXTURES / "bodies" / "references.bib", claims_dir=FIXTURES / "bodies" / "claims"
+    )
+    return lib.claim("acne-scars")
+
+
+def _profile(**concerns: str) -> dict[str, object]:
+    domains = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+    return {
+        "judged_from": "abstract",
+        "starting_level": "high",
+        **{d: {"concern": concerns.get(d, "none"), "reason": "r"} for d in domains},
+    }
+
+
+def _row(row_id: str, importance: str, **concerns: str) -> dict[str, object]:
+    return {
+        "id": row_id,
+        "outcome": row_id,
+        "importance": importance,
+        "studies": ["A"],
+        "certainty": "high",
+        "statement": "s",
+        "grade": _profile(**concerns),
+    }
+
+
+def test_overall_certainty_is_the_lowest_critical_row_not_an_important_one() -> None:
+    comparison = nf.Comparison.model_validate(
+        {
+            "id": "c",
+            "intervention": "i",
+            "comparator": "k",
+            "main": True,
+            "outcomes": [
+                _row("a", "critical", imprecision="serious"),
+                _row("b", "critical", risk_of_bias="serious", imprecision="serious"),
+                _row("c", "important", imprecision="very-serious", risk_of_bias="serious"),
+            ],
+        }
+    )
+    assert nf.overall_certainty(comparison) is nf.Certainty.LOW
+    only_important = comparison.model_copy(update={"outcomes": comparison.outcomes[2:]})
+    assert nf.overall_certainty(only_important) is None
+
+
+def test_a_row_refuses_a_repeated_study_and_a_pooled_from_outside_its_studies() -> None:
+    with pytest.raises(ValidationError, match="listed twice"):
+        nf.OutcomeRow.model_validate({**_row("a", "critical"), "studies": ["A", "A"]})
+    with pytest.raises(ValidationError, match="not one of this row's studies"):
+        nf.OutcomeRow.model_validate({**_row("a", "critical"), "pooled_from": "B"})
+
+
+def test_a_claim_needs_exactly_one_main_comparison_and_no_claim_level_grade(
+    claim: nf.Claim,
+) -> None:
+    data = claim.model_dump(mode="json", exclude={"source"})
+    two = [*data["comparisons"], {**data["comparisons"][0], "id": "other"}]
+    with pytest.raises(
+        ValidationError,
+        match=r"exactly one comparison needs main: true \(found: "
+        r"needling-vs-untreated, other\)",
+    ):
+        type(claim).model_validate({**data, "comparisons": two})
+    none = [{**data["comparisons"][0], "main": False}]
+    with pytest.raises(ValidationError, match=r"\(found: none\)"):
+        type(claim).model_validate({**data, "comparisons": none})
+    with pytest.raises(ValidationError, match="not a claim-level grade"):
+        type(claim).model_validate({**data, "grade": _profile()})
+
+
+def test_row_totals_count_the_participants_analysed_in_the_row(claim: nf.Claim) -> None:
+    main = claim.main_comparison
+    assert main is not None
+    severity = nf.row_totals(main, main.outcomes[0], claim.evidence)
+    # The review (300) includes Trial2020, which is counted through it, not again.
+    assert (severity.studies, severity.participants, severity.nested) == (1, 300, ("Trial2020",))
+    patient = nf.row_totals(main, main.outcomes[1], claim.evidence)
+    assert (patient.studies, patient.participants) == (1, 60)
+    # The claim counts the studies of its rows once; the context case series is not counted.
+    assert (claim.totals.studies, claim.totals.participants) == (2, 360)
+
+
+def test_row_totals_use_the_row_estimates_participants_over_the_items(claim: nf.Claim) -> None:
+    main = claim.main_comparison
+    assert main is not None
+    row = main.outcomes[0].model_copy(update={"studies": ("Trial2020",), "pooled_from": None})
+    assert nf.row_totals(main, row, claim.evidence).participants == 38  # 40 enrolled
+
+
+def test_laboratory_work_and_narrative_reviews_are_never_participants() -> None:
+    items = [
+        nf.Evidence(ref=ref, design=design, participants=12, finding="f", stance="supports")
+        for ref, design in (("Lab", "in-vitro"), ("Mice", "animal"), ("Nar", "review"))
+    ]
+    totals = nf.evidence_totals(items)
+    assert (totals.studies, totals.participants) == (0, 0)
+
+
+def test_the_best_estimate_prefers_the_cited_meta_analysis(claim: nf.Claim) -> None:
+    main = claim.main_comparison
+    assert main is not None
+    best = nf.best_estimate(main, main.outcomes[0], claim.evidence)
+    assert best.kind is nf.EstimateKind.META_ANALYSIS
+    assert (best.studies, best.value, best.ci) == (("Review2022",), 0.6, (0.3, 0.9))
+    assert best.describe() == "standardised mean difference 0.6 (95% CI 0.3 to 0.9)"
+
+
+def test_a_row_with_p_values_only_has_no_estimate_and_says_why(claim: nf.Claim) -> None:
+    main = claim.main_comparison
+    assert main is not None
+    best = nf.best_estimate(main, main.outcomes[1], claim.evidence)
+    assert best.kind is nf.EstimateKind.NONE
+    assert best.describe() == "no estimate: the studies report p-values only"
+
+
+def _trial(ref: str, value: float, ci: tuple[float, float], row: str = "c/a") -> nf.Evidence:
+    return nf.Evidence(
+        ref=ref,
+        design="rct",
+        participants=50,
+        finding="f",
+        stance="supports",
+        effects=[
+            {
+                "comparison": "x",
+                "outcome": "y",
+                "row": row,
+                "measure": "risk-ratio",
+                "value": value,
+                "ci": list(ci),
+                "favours": "intervention" if value < 1 else "comparator",
+                "locator": "Abstract",
+            }
+        ],
+    )
+
+
+def _comparison(studies: list[str], **row: object) -> nf.Comparison:
+    return nf.Comparison.model_validate(
+        {
+            "id": "c",
+            "intervention": "i",
+            "comparator": "k",
+            "main": True,
+            "outcomes": [{**_row("a", "critical"), "studies": studies, **row}],
+        }
+    )
+
+
+def test_the_library_pools_two_compatible_trials_by_random_effects() -> None:
+    # Two risk ratios whose pool, by DerSimonian-Laird with no heterogeneity, is their
+    # inverse-variance average on the log scale (checked against metafor in tests of pooling).
+    items = [_trial("A", 0.5, (0.25, 1.0)), _trial("B", 0.8, (0.4, 1.6))]
+    comparison = _comparison(["A", "B"], baseline_risk=0.2)
+    best = nf.best_estimate(comparison, comparison.outcomes[0], items)
+    assert best.kind is nf.EstimateKind.POOLED
+    assert best.studies == ("A", "B")
+    assert best.value == pytest.approx(0.6325, abs=1e-3)
+    assert best.i2 == pytest.approx(0.0)
+    assert best.absolute is not None
+    assert best.absolute.comparator == pytest.approx(200)
+    assert best.absolute.intervention == pytest.approx(126.5, abs=0.1)
+
+
+def test_a_single_study_is_its_own_best_estimate_and_unpoolable_ones_say_why() -> None:
+    one = _comparison(["A"])
+    best = nf.best_estimate(one, one.outcomes[0], [_trial("A", 0.5, (0.25, 1.0))])
+    assert (best.kind, best.value) == (nf.EstimateKind.SINGLE_STUDY, 0.5)
+    mixed = [_trial("A", 0.5, (0.25, 1.0)), _trial("B", 0.8, (0.4, 1.6))]
+    odd = mixed[1].effects[0].model_copy(update={"measure": nf.Measure.ODDS_RATIO})
+    mixed[1] = mixed[1].model_copy(update={"effects": (odd,)})
+    two = _comparison(["A", "B"])
+    best = nf.best_estimate(two, two.outcomes[0], mixed)
+    assert best.kind is nf.EstimateKind.NONE
+    assert best.reason is not None and best.reason.startswith(
+        "2 study estimates that cannot be pooled: different measures"
+    )
+
+
+def test_an_estimate_outside_every_row_is_context_not_evidence_for_the_row() -> None:
+    items = [_trial("A", 0.5, (0.25, 1.0)), _trial("B", 0.8, (0.4, 1.6), row="c/other")]
+    comparison = _comparison(["A", "B"])
+    assert [key for key, _ in nf.row_estimates(comparison, comparison.outcomes[0], items)] == ["A"]
