@@ -109,12 +109,15 @@ def reference(rng: random.Random, index: int) -> str:
     )
 
 
-GRADE = (
-    "".join(
-        f"  {domain}: {{concern: none, reason: Synthetic profile.}}\n"
-        for domain in ("risk_of_bias", "inconsistency", "indirectness", "imprecision")
+GRADE = "".join(
+    f"          {domain}: {{concern: none, reason: Synthetic profile.}}\n"
+    for domain in (
+        "risk_of_bias",
+        "inconsistency",
+        "indirectness",
+        "imprecision",
+        "publication_bias",
     )
-    + "  publication_bias: {concern: none, reason: Synthetic profile.}\n"
 )
 
 
@@ -153,7 +156,22 @@ def claim(rng: random.Random, index: int, n_refs: int, n_claims: int) -> str:
         f"protocol:\n  sessions: 3-6\n  interval_weeks: 4\n  needle_depth_mm: 1.5-2.0\n"
         f"certainty: low\n"
         f"verdict: partly-supported\n"
-        f"grade:\n  judged_from: abstract\n  starting_level: low\n{GRADE}"
+        "comparisons:\n"
+        "  - id: treatment-vs-baseline\n"
+        "    intervention: synthetic treatment\n"
+        "    comparator: baseline\n"
+        "    main: true\n"
+        "    outcomes:\n"
+        "      - id: main-outcome\n"
+        "        outcome: The synthetic outcome\n"
+        "        importance: critical\n"
+        f"        studies: [{', '.join(keys)}]\n"
+        "        certainty: low\n"
+        "        statement: The treatment may improve the outcome.\n"
+        "        grade:\n"
+        "          judged_from: abstract\n"
+        "          starting_level: low\n"
+        f"{GRADE}"
         f"evidence:\n{evidence}"
         f"caveats:\n  - Synthetic caveat.\n"
         f"last_reviewed: 2026-11-24\n"

@@ -87,7 +87,8 @@ def test_the_good_fixture_is_clean_and_its_certainty_is_computed_from_critical_r
     assert claim.grade is None
     assert claim.computed_certainty is claim.certainty is nf.Certainty.LOW
     main = claim.main_comparison
-    assert main is not None and [row.id for row in main.critical] == ["scar-severity"]
+    assert main is not None
+    assert [row.id for row in main.critical] == ["scar-severity"]
 
 
 def test_a_claim_without_comparisons_is_warned_about(tmp_path: Path) -> None:

@@ -103,7 +103,9 @@ def test_row_totals_use_the_row_estimates_participants_over_the_items(claim: nf.
 
 def test_laboratory_work_and_narrative_reviews_are_never_participants() -> None:
     items = [
-        nf.Evidence(ref=ref, design=design, participants=12, finding="f", stance="supports")
+        nf.Evidence.model_validate(
+            {"ref": ref, "design": design, "participants": 12, "finding": "f", "stance": "supports"}
+        )
         for ref, design in (("Lab", "in-vitro"), ("Mice", "animal"), ("Nar", "review"))
     ]
     totals = nf.evidence_totals(items)
@@ -128,24 +130,26 @@ def test_a_row_with_p_values_only_has_no_estimate_and_says_why(claim: nf.Claim) 
 
 
 def _trial(ref: str, value: float, ci: tuple[float, float], row: str = "c/a") -> nf.Evidence:
-    return nf.Evidence(
-        ref=ref,
-        design="rct",
-        participants=50,
-        finding="f",
-        stance="supports",
-        effects=[
-            {
-                "comparison": "x",
-                "outcome": "y",
-                "row": row,
-                "measure": "risk-ratio",
-                "value": value,
-                "ci": list(ci),
-                "favours": "intervention" if value < 1 else "comparator",
-                "locator": "Abstract",
-            }
-        ],
+    return nf.Evidence.model_validate(
+        {
+            "ref": ref,
+            "design": "rct",
+            "participants": 50,
+            "finding": "f",
+            "stance": "supports",
+            "effects": [
+                {
+                    "comparison": "x",
+                    "outcome": "y",
+                    "row": row,
+                    "measure": "risk-ratio",
+                    "value": value,
+                    "ci": list(ci),
+                    "favours": "intervention" if value < 1 else "comparator",
+                    "locator": "Abstract",
+                }
+            ],
+        }
     )
 
 
@@ -186,9 +190,8 @@ def test_a_single_study_is_its_own_best_estimate_and_unpoolable_ones_say_why() -
     two = _comparison(["A", "B"])
     best = nf.best_estimate(two, two.outcomes[0], mixed)
     assert best.kind is nf.EstimateKind.NONE
-    assert best.reason is not None and best.reason.startswith(
-        "2 study estimates that cannot be pooled: different measures"
-    )
+    assert best.reason is not None
+    assert best.reason.startswith("2 study estimates that cannot be pooled: different measures")
 
 
 def test_an_estimate_outside_every_row_is_context_not_evidence_for_the_row() -> None:

@@ -92,7 +92,10 @@ def test_a_field_declared_once_reaches_every_reader(tmp_path: Path) -> None:
     # the skeleton: in declaration order, described
     skeleton = out["skeleton"]
     assert skeleton.index("    follow_up:") < skeleton.index("    locator:")
-    assert "How long participants were followed after treatment. (optional)" in skeleton
+    comment_words = " ".join(
+        " ".join(line.split("# ", 1)[1] for line in skeleton.splitlines() if "# " in line).split()
+    )
+    assert "How long participants were followed after treatment. (optional)" in comment_words
     assert skeleton.index("setting:") < skeleton.index("skin_types:")
 
     # show: under its label
