@@ -198,3 +198,35 @@ def test_an_estimate_outside_every_row_is_context_not_evidence_for_the_row() -> 
     items = [_trial("A", 0.5, (0.25, 1.0)), _trial("B", 0.8, (0.4, 1.6), row="c/other")]
     comparison = _comparison(["A", "B"])
     assert [key for key, _ in nf.row_estimates(comparison, comparison.outcomes[0], items)] == ["A"]
+
+
+def test_ids_are_unique_within_their_parent(claim: nf.Claim) -> None:
+    with pytest.raises(ValidationError, match="outcome id 'a' is used twice in comparison 'c'"):
+        nf.Comparison.model_validate(
+            {
+                "id": "c",
+                "intervention": "i",
+                "comparator": "k",
+                "outcomes": [_row("a", "critical"), _row("a", "important")],
+            }
+        )
+    data = claim.model_dump(mode="json", exclude={"source"})
+    twin = {**data["comparisons"][0], "main": False}
+    with pytest.raises(ValidationError, match="comparison id 'needling-vs-untreated' is used twice"):
+        type(claim).model_validate({**data, "comparisons": [*data["comparisons"], twin]})
+
+
+def test_rows_put_the_main_comparison_first_and_row_finds_by_path(claim: nf.Claim) -> None:
+    data = claim.model_dump(mode="json", exclude={"source"})
+    other = {**data["comparisons"][0], "id": "other", "main": False}
+    two = type(claim).model_validate({**data, "comparisons": [other, *data["comparisons"]]})
+    assert [(c.id, r.id) for c, r in two.rows][:2] == [
+        ("needling-vs-untreated", "scar-severity"),
+        ("needling-vs-untreated", "patient-rated"),
+    ]
+    found = two.row("other/patient-rated")
+    assert found is not None
+    assert (found[0].id, found[1].id) == ("other", "patient-rated")
+    assert two.row("other/nothing") is None
+    assert two.row("nothing/patient-rated") is None
+    assert two.comparisons[0].title == "microneedling vs no treatment"
