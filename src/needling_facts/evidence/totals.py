@@ -139,7 +139,6 @@ def evidence_totals(
         review.ref
         for review in reviews
         if not review.includes
-        and review.ref in known
         and review.ref not in inside_a_review
         and len(weighed) > 1
     )
