@@ -212,7 +212,9 @@ def test_ids_are_unique_within_their_parent(claim: nf.Claim) -> None:
         )
     data = claim.model_dump(mode="json", exclude={"source"})
     twin = {**data["comparisons"][0], "main": False}
-    with pytest.raises(ValidationError, match="comparison id 'needling-vs-untreated' is used twice"):
+    with pytest.raises(
+        ValidationError, match="comparison id 'needling-vs-untreated' is used twice"
+    ):
         type(claim).model_validate({**data, "comparisons": [*data["comparisons"], twin]})
 
 

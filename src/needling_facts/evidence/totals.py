@@ -138,9 +138,7 @@ def evidence_totals(
     unlisted = tuple(
         review.ref
         for review in reviews
-        if not review.includes
-        and review.ref not in inside_a_review
-        and len(weighed) > 1
+        if not review.includes and review.ref not in inside_a_review and len(weighed) > 1
     )
     return EvidenceTotals(studies, participants, len(weighed), nested, tuple(unreported), unlisted)
 
