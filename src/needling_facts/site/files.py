@@ -143,6 +143,14 @@ def read_changelog(path: Path) -> str:
         raise UnreadableFileError(str(path), f"not UTF-8 ({error.reason})") from None
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """A safe loader that reads any other tag (MkDocs' ``!ENV``, ``!!python/name``) as None:
+    only the nav is read from the config."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
 def read_config_nav(path: Path) -> list[Any]:
     """The ``nav`` of an engine's config: ``zensical.toml`` (``[project] nav``) or an
     ``mkdocs.yml``; [] when it has none. Unreadable, malformed, or a nav that is not a
@@ -153,10 +161,7 @@ def read_config_nav(path: Path) -> list[Any]:
             config: Any = tomllib.loads(data.decode("utf-8"))
             config = config.get("project", config)
         else:
-            # Tags such as MkDocs' !ENV are kept as None: only the nav is read here.
-            loader = type("_Loader", (yaml.SafeLoader,), {})
-            loader.add_multi_constructor("", lambda *_: None)
-            config = yaml.load(data.decode("utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+            config = yaml.load(data.decode("utf-8"), Loader=_ConfigLoader)  # a SafeLoader
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise UnreadableFileError(str(path), f"not a readable config: {reason}") from None
