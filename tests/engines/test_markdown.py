@@ -100,3 +100,17 @@ def test_no_citation_markup_ever_reaches_the_html(pieces: list[str]) -> None:
     html = convert("".join(pieces), on_error="warn")
     assert "[@" not in html
     assert "[-@" not in html
+
+
+def test_bibliography_errors_warn_and_its_warnings_only_inform(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """As the MkDocs plugin logs them: an error of the bibliography is a warning (MkDocs'
+    --strict fails on it), a warning (an entry without an identifier) is information, so a
+    Zensical build of a sound handbook prints nothing of ours."""
+    bib = FIXTURES / "bib-errors" / "references.bib"
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.needling_facts"):
+        markdown.Markdown(extensions=[CitationsExtension(bib=str(bib), cache=False)]).convert("x")
+    levels = {r.getMessage().split()[2]: r.levelno for r in caplog.records}
+    assert levels["bib.duplicate-key"] == logging.WARNING
+    assert levels["bib.no-identifier"] == logging.INFO

@@ -30,6 +30,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from needling_facts._cache import Cache, cache_directory
+from needling_facts.diagnostics import Severity
 from needling_facts.errors import RefusedError
 from needling_facts.evidence.reference import Reference
 from needling_facts.loading import parsed_bibliography
@@ -91,7 +92,10 @@ def _load_bib(bib: str, style: str, cache_dir: Path | None) -> _Loaded:
         _save_formatters()  # what the previous version formatted, before it is dropped
         parsed = parsed_bibliography(path, cache_dir)
         for problem in parsed.problems:
-            log.warning("needling-facts: %s", problem)
+            # As the MkDocs plugin does: an error is a warning (`--strict` fails on it), a
+            # warning of the bibliography (an entry without a DOI) only information.
+            error = problem.severity is Severity.ERROR
+            log.log(logging.WARNING if error else logging.INFO, "needling-facts: %s", problem)
         formatter = EntryFormatter(parsed.references, style, cache_dir)
         found = _LOADED.put(slot, stamp, _Loaded(parsed.references, formatter))
     return found
