@@ -13,7 +13,8 @@ the lowest layer, imports none of them); the tree, with the module that defines 
     ├── UnsafeWriteError          a write that could lose data              errors
     ├── WatchFailedError          watch reached no service; exit 3          cli.network
     ├── RefusedError              nothing done, for located reasons (cli)   errors
-    │   └── FormatRefusedError    BibTeX a rewrite could lose text of       sources.bibtex.layout
+    │   ├── FormatRefusedError    BibTeX a rewrite could lose text of       sources.bibtex.layout
+    │   └── CitationError         a page's citations cannot be resolved     engines.markdown
     ├── YamlRefusedError          front matter refused, at line and column  sources.safe_yaml
     ├── DuplicateKeyError         a JSON record names a key twice           sources.records
     ├── UnknownIdError            no such id in the library; a KeyError     library

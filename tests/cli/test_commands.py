@@ -228,3 +228,75 @@ def test_pages_site_url_gives_each_claim_page_its_address(tmp_path: Path) -> Non
     page = (tmp_path / "claims" / "acne-scars.md").read_text(encoding="utf-8")
     assert "data version" in page
     assert "https://x.org/h/claims/acne-scars/</p>" in page
+
+
+def _pages_args(tmp_path: Path, index: str) -> list[str]:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "index.md").write_text(index, encoding="utf-8")
+    return [
+        "pages",
+        "--bib", str(FIXTURES / "good" / "references.bib"),
+        "--claims", str(FIXTURES / "good" / "claims"),
+        "--docs", str(docs),
+        "--out", str(tmp_path / "build"),
+    ]  # fmt: skip
+
+
+def test_pages_refuses_an_unknown_key_in_a_hand_written_page_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _pages_args(tmp_path, "# Home\n\nSee [@Nope2020].\n")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    docs = tmp_path / "docs"
+    assert err == (
+        "needling-facts: error: not writing the handbook pages: "
+        f"{docs / 'index.md'}:3:1: cite.unknown-key unknown citation key 'Nope2020'\n"
+    )
+    assert not (tmp_path / "build").exists()
+
+
+def test_pages_nav_from_writes_the_nav_with_claims_grouped_by_outcome(tmp_path: Path) -> None:
+    config = tmp_path / "zensical.toml"
+    config.write_text(
+        '[project]\nsite_name = "x"\nnav = [{ "Home" = "index.md" }, { "About" = ["a.md"] }]\n',
+        encoding="utf-8",
+    )
+    args = _pages_args(tmp_path, "# Home\n\nSee [@Muller2020].\n")
+    assert main([*args, "--nav-from", str(config)], stdout=io.StringIO()) == 0
+    nav = (tmp_path / "build" / "SUMMARY.md").read_text(encoding="utf-8").splitlines()
+    assert nav[:3] == ["- [Home](index.md)", "- Claims", "    - [All claims](claims/index.md)"]
+    assert "    - Scars and stretch marks" in nav
+    assert "        - [Microneedling for atrophic acne scars](claims/acne-scars.md)" in nav
+    assert nav[-2:] == ["- About", "    - [A](a.md)"]
+    index = (tmp_path / "build" / "index.md").read_text(encoding="utf-8")
+    assert "[@" not in index
+    assert '<a href="#cite-Muller2020"' in index
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("mkdocs.yml", "site_name: x\nnav: [{Home: index.md}]\nx: !ENV [A, b]\n", None),
+        ("zensical.toml", "[project]\nnav = 3\n", "its nav is not a list"),
+        ("zensical.toml", "[project\n", "not a readable config"),
+        ("mkdocs.yml", "nav: [\n", "not a readable config"),
+    ],
+)
+def test_pages_nav_from_reads_mkdocs_yml_and_reports_a_bad_config_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, message: str | None
+) -> None:
+    config = tmp_path / name
+    config.write_text(text, encoding="utf-8")
+    code = main([*_pages_args(tmp_path, "# Home\n"), "--nav-from", str(config)])
+    err = capsys.readouterr().err
+    if message is None:
+        assert code == 0, err
+        nav = (tmp_path / "build" / "SUMMARY.md").read_text(encoding="utf-8")
+        assert nav.startswith("- [Home](index.md)\n- Claims\n")
+    else:
+        assert code == 1
+        assert err.startswith(f"needling-facts: error: {config}: {message}")
+        assert err.count("\n") == 1
+        assert not (tmp_path / "build").exists()

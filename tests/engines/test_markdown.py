@@ -9,7 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from needling_facts.engines.markdown import CitationsExtension
+from needling_facts.engines.markdown import CitationError, CitationsExtension
+from needling_facts.errors import NeedlingFactsError
 from tests.conftest import FIXTURES
 
 BIB = FIXTURES / "good" / "references.bib"
@@ -35,10 +36,28 @@ def test_citation_followed_by_colon_at_line_start_is_not_a_link_definition() -> 
 
 def test_unparsed_and_unknown_are_logged_as_warnings(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.needling_facts"):
-        convert("A [@Muller2020, x; y].\n\nB [@Nope2020].\n")
+        convert("A [@Muller2020, x; y].\n\nB [@Nope2020].\n", on_error="warn")
     messages = [r.getMessage() for r in caplog.records]
     assert any(":1:3: cite.unparsed [@Muller2020, x; y]" in m for m in messages)
-    assert any(":3: unknown citation key 'Nope2020'" in m for m in messages)
+    assert any(":3: cite.unknown-key unknown citation key 'Nope2020'" in m for m in messages)
+
+
+def test_outside_mkdocs_an_unknown_key_or_unparsed_bracket_fails_the_page(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Plain Python-Markdown, like Zensical, counts no warnings: the page fails instead, with
+    one exception that names every problem of the page, and nothing is logged."""
+    with (
+        caplog.at_level(logging.WARNING, logger="mkdocs.plugins.needling_facts"),
+        pytest.raises(CitationError) as raised,
+    ):
+        convert("A [@Muller2020, x; y].\n\nB [@Nope2020].\n")
+    assert isinstance(raised.value, NeedlingFactsError)
+    unparsed, unknown = raised.value.reasons
+    assert unparsed.startswith("<page>:1:3: cite.unparsed [@Muller2020, x; y]: no @key after")
+    assert unknown == "<page>:3: cite.unknown-key unknown citation key 'Nope2020'"
+    assert not caplog.records
+    assert "Muller2020" in convert("Fine [@Muller2020].\n")  # a clean page still renders
 
 
 _PIECE = st.one_of(
@@ -78,6 +97,20 @@ _PIECE = st.one_of(
 @example(["[", "</div>", "@"])  # the sanitiser removed the tag and joined "[@"
 def test_no_citation_markup_ever_reaches_the_html(pieces: list[str]) -> None:
     """Whatever the Markdown, ``[@`` is either a rendered citation or an inert, reported span."""
-    html = convert("".join(pieces))
+    html = convert("".join(pieces), on_error="warn")
     assert "[@" not in html
     assert "[-@" not in html
+
+
+def test_bibliography_errors_warn_and_its_warnings_only_inform(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """As the MkDocs plugin logs them: an error of the bibliography is a warning (MkDocs'
+    --strict fails on it), a warning (an entry without an identifier) is information, so a
+    Zensical build of a sound handbook prints nothing of ours."""
+    bib = FIXTURES / "bib-errors" / "references.bib"
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.needling_facts"):
+        markdown.Markdown(extensions=[CitationsExtension(bib=str(bib), cache=False)]).convert("x")
+    levels = {r.getMessage().split()[2]: r.levelno for r in caplog.records}
+    assert levels["bib.duplicate-key"] == logging.WARNING
+    assert levels["bib.no-identifier"] == logging.INFO

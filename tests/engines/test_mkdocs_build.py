@@ -130,7 +130,7 @@ def test_unknown_key_fails_a_strict_build_naming_page_and_key(tmp_path: Path) ->
     )
     result = build(config, tmp_path / "out")
     assert result.returncode == 1
-    assert "index.md:3: unknown citation key 'Nope2020'" in result.stderr
+    assert "index.md:3: cite.unknown-key unknown citation key 'Nope2020'" in result.stderr
     assert "Nope2021" not in result.stderr
 
 

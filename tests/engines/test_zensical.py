@@ -1,18 +1,23 @@
-"""The handbook on Zensical, from the README's instructions: pages first, then the build."""
+"""The handbook on Zensical, from the README's instructions: pages first, then a strict build
+with every validation of zensical.toml on."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 import needling_facts as nf
 from tests.conftest import REPO
+from tests.engines.test_engines_agree import EXTERNAL_FONT
 
 pytestmark = pytest.mark.slow
 
@@ -35,15 +40,45 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert check.returncode == 0, check.stdout
     pages = subprocess.run(
         [*run, "pages", "--claims", str(claims), "--docs", str(REPO / "docs"),
-         "--out", "build/docs"],
+         "--out", "build/docs", "--nav-from", "zensical.toml"],
         cwd=root, capture_output=True, text=True,
     )  # fmt: skip
     assert pages.returncode == 0, pages.stdout + pages.stderr
     built = subprocess.run(
-        [str(ZENSICAL), "build", "-f", "zensical.toml"], cwd=root, capture_output=True, text=True
-    )
+        [str(ZENSICAL), "build", "-f", "zensical.toml", "--strict"],
+        cwd=root, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
+    # --strict fails on any warning; say so in the output too (0 warnings, not just a pass).
+    assert "No issues found" in built.stdout + built.stderr
+    assert "Warning" not in built.stdout + built.stderr
     return root / "site"
+
+
+def test_zensical_toml_turns_every_validation_on_and_matches_mkdocs_nav() -> None:
+    config = tomllib.loads((REPO / "zensical.toml").read_text(encoding="utf-8"))["project"]
+    assert config["validation"] == dict.fromkeys(
+        ["invalid_links", "invalid_link_anchors", "unresolved_references",
+         "unresolved_footnotes", "unused_definitions", "unused_footnotes",
+         "shadowed_definitions", "shadowed_footnotes"], True,
+    )  # fmt: skip
+    mkdocs = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["nav"] == mkdocs["nav"]
+    assert config["theme"]["font"] is False
+
+
+def test_nav_groups_claims_by_outcome_and_no_web_font_is_fetched(site: Path) -> None:
+    nav = (site / "404.html").read_text(encoding="utf-8").split("md-nav--primary", 1)[1]
+    labels = [" ".join(x.split()) for x in re.findall(r'md-ellipsis">([^<]+)<', nav)]
+    lib = nf.load()
+    assert labels[:3] == ["Home", "Claims", "All claims"]
+    for outcome in {claim.outcome for claim in lib.claims.values()}:
+        at = labels.index(outcome.label)
+        assert labels[at + 1] == outcome.label  # the section, then its outcome page
+    assert labels.index("Bibliography") < labels.index("About")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert EXTERNAL_FONT.search(text) is None, page
 
 
 def read(site: Path, page: str) -> str:

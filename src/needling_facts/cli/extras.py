@@ -22,6 +22,7 @@ EXTRA_OF_MODULE: Mapping[str, str] = MappingProxyType(
         "nh3": "docs",
         "httpx": "verify",
         "zensical": "zensical",
+        "zensical_ui": "zensical",  # pinned beside zensical (its templates)
     }
 )
 """Top-level import name -> the extra whose distribution installs it."""

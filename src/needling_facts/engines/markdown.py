@@ -8,9 +8,10 @@ Works wherever Python-Markdown runs, without any plugin:
 
 It runs as a preprocessor on the page's Markdown before any block is parsed, so a citation
 split over two lines is found, and ``[@key]:`` is never taken for a link definition. Problems
-(unparsed brackets, unknown keys) are logged as warnings on the ``mkdocs`` logger, which makes
-``mkdocs build --strict`` fail; on engines without a strict mode run
-``needling-facts check --docs docs/``, which reports the same problems.
+(unparsed brackets, unknown keys) are logged as warnings on the ``mkdocs`` logger under MkDocs,
+which makes ``mkdocs build --strict`` fail; on every other engine (Zensical, plain
+Python-Markdown) they raise one `CitationError` naming each problem of the page, so the build
+fails (``on_error``: ``raise``, ``warn``, or ``auto`` for the choice just described).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from needling_facts._cache import Cache, cache_directory
+from needling_facts.diagnostics import Severity
+from needling_facts.errors import RefusedError
 from needling_facts.evidence.reference import Reference
 from needling_facts.loading import parsed_bibliography
 from needling_facts.render.citations import CitedPage, render_citations
@@ -37,7 +40,13 @@ from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.sanitize import clean_html
 from needling_facts.site.urls import UrlScheme, href
 
-__all__ = ["CitationsExtension", "PageHook", "makeExtension", "markdown_to_html"]
+__all__ = [
+    "CitationError",
+    "CitationsExtension",
+    "PageHook",
+    "makeExtension",
+    "markdown_to_html",
+]
 
 # The "mkdocs" logger hierarchy is what `mkdocs build --strict` counts; other engines simply
 # print the warnings.
@@ -45,6 +54,12 @@ log = logging.getLogger("mkdocs.plugins.needling_facts")
 
 PageHook = Callable[[str | None, CitedPage], None]
 """Called once per page with its source path (if known) and what it cited."""
+
+
+class CitationError(RefusedError):
+    """A page cites a key the bibliography lacks, or holds a ``[@`` that is not a citation:
+    the build stops (engines other than MkDocs count no warnings). ``reasons`` are the
+    located problems, ``path:line:col: code message``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +92,10 @@ def _load_bib(bib: str, style: str, cache_dir: Path | None) -> _Loaded:
         _save_formatters()  # what the previous version formatted, before it is dropped
         parsed = parsed_bibliography(path, cache_dir)
         for problem in parsed.problems:
-            log.warning("needling-facts: %s", problem)
+            # As the MkDocs plugin does: an error is a warning (`--strict` fails on it), a
+            # warning of the bibliography (an entry without a DOI) only information.
+            error = problem.severity is Severity.ERROR
+            log.log(logging.WARNING if error else logging.INFO, "needling-facts: %s", problem)
         formatter = EntryFormatter(parsed.references, style, cache_dir)
         found = _LOADED.put(slot, stamp, _Loaded(parsed.references, formatter))
     return found
@@ -133,6 +151,12 @@ class CitationsExtension(Extension):
                 "where they are kept (default: the user's cache folder, ~/.cache/needling-facts)",
             ],
             "sanitize": [True, "pass the page's HTML through the allow-list sanitiser (nh3)"],
+            "on_error": [
+                "auto",
+                "an unknown key or unparsed citation: 'raise' (fail the build), 'warn' (log a "
+                "warning, which MkDocs' --strict counts), or 'auto' (warn under MkDocs, raise "
+                "elsewhere)",
+            ],
         }
         super().__init__(**kwargs)
         self.references: Mapping[str, Reference] | None = None
@@ -179,6 +203,7 @@ class _CitationPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         extension = self.extension
         source, scheme = _page_context(self.md)
+        under_mkdocs = scheme in ("directory", "html")  # whose --strict counts warnings
         source = extension.page_source or source
         references, formatted = extension.sources()
         target = str(extension.getConfig("bibliography"))
@@ -199,17 +224,17 @@ class _CitationPreprocessor(Preprocessor):
             stash=self.md.htmlStash.store,
         )
         where = source or "<page>"
-        for unparsed in page.unparsed:
-            log.warning(
-                "needling-facts: %s:%d:%d: cite.unparsed %s: %s",
-                where,
-                unparsed.line,
-                unparsed.col,
-                unparsed.text,
-                unparsed.reason,
-            )
-        for key, line in page.unknown:
-            log.warning("needling-facts: %s:%d: unknown citation key %r", where, line, key)
+        problems = [
+            f"{where}:{u.line}:{u.col}: cite.unparsed {u.text}: {u.reason}" for u in page.unparsed
+        ] + [
+            f"{where}:{line}: cite.unknown-key unknown citation key {key!r}"
+            for key, line in page.unknown
+        ]
+        on_error = str(extension.getConfig("on_error"))
+        if problems and (on_error == "raise" or (on_error == "auto" and not under_mkdocs)):
+            raise CitationError("needling-facts: citations that cannot be resolved", problems)
+        for problem in problems:
+            log.warning("needling-facts: %s", problem)
         if extension.on_page is not None:
             extension.on_page(source, page)
         return page.markdown.split("\n")

@@ -41,6 +41,7 @@ from needling_facts.site.handbook import (
     build_site,
     check_page,
     expand_markers,
+    merge_nav,
 )
 from needling_facts.sources.records import records_dir_for
 from needling_facts.sources.searches import searches_dir_for
@@ -92,7 +93,8 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             level = logging.WARNING if error and not self.serving else logging.INFO
             log.log(level, "needling-facts: %s", problem)
         self.formatted = EntryFormatter(library.references, style, cache)
-        self.extension = CitationsExtension(style=style, bibliography=BIBLIOGRAPHY)
+        # Warnings, not an exception: `--strict` fails on them, and a lax build goes on.
+        self.extension = CitationsExtension(style=style, bibliography=BIBLIOGRAPHY, on_error="warn")
         self.extension.use(library.references, self.formatted)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(STYLESHEET_PATH)
@@ -110,7 +112,7 @@ class NeedlingFactsPlugin(BasePlugin[NeedlingFactsConfig]):  # type: ignore[no-u
             site_name=config.site_name, site_url=config.site_url)  # fmt: skip
         self.claims_by_page = {claim_path(c.id): c for c in self.library.claims.values()}
         if config.nav is not None:
-            config.nav = [*config.nav[:1], *site.nav, *config.nav[1:]]
+            config.nav = merge_nav(config.nav, site.nav)
         generated: dict[str, str | bytes] = {**site.pages, **self._data_api(config)}
         for src_uri, content in generated.items():
             if files.get_file_from_path(src_uri) is not None:

@@ -52,6 +52,9 @@ class PageContext:
     """The handbook's name, as a citation of one of its pages gives it."""
     page_url: str | None = None
     """The page's absolute URL, when the site's address is known (``site_url``)."""
+    bibliography_url: str = "../../bibliography/"
+    """The bibliography's URL from this page, as raw HTML links it (by default MkDocs'
+    directory URLs; ``../bibliography.md`` on engines that resolve source paths)."""
 
 
 Section = Callable[[Claim, PageContext], str]
@@ -76,10 +79,14 @@ def _escape_prose(body: str) -> str:
 
 def front_matter(claim: Claim, context: PageContext) -> str:
     """The title and description the engine gives the page's ``<title>`` and search results,
-    and the page's Highwire ``citation`` tags as [name, content] pairs (raw text) for a theme
-    override to put in ``<head>`` on engines without our plugin (``engines/overrides``)."""
+    and the page's Highwire ``citation`` tags as (name, content) pairs (raw text) for a theme
+    override to put in ``<head>`` on engines without our plugin (``engines/overrides``).
+
+    Each pair is a YAML block sequence, not ``[name, content]``: Zensical's
+    ``unresolved_references`` check reads front matter as Markdown and would take every
+    bracket for a link reference."""
     citation = claim_meta(claim, site_name=context.site_name, url=context.page_url)
-    pairs = [f"  - [{name}, {_yaml_data(content)}]" for name, content in citation]
+    pairs = [f"  - - {name}\n    - {_yaml_data(content)}" for name, content in citation]
     return "\n".join(
         [
             "---",
@@ -187,7 +194,7 @@ def forest_plots(claim: Claim, context: PageContext) -> str:
 
 def risk_of_bias(claim: Claim, context: PageContext) -> str:
     """The risk-of-bias judgements of the studies, one table per tool, when any is recorded."""
-    table = risk_of_bias_table(claim, context.references)
+    table = risk_of_bias_table(claim, context.references, context.bibliography_url)
     return f"## Risk of bias\n\n{table.rstrip()}" if table else ""
 
 

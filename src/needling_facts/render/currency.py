@@ -35,9 +35,12 @@ def _text(value: object) -> str:
 
     Quotes are left as they are (they are text, not attribute values), as the sanitiser writes
     them; only an ``@`` becomes a character reference, which the sanitiser writes back as ``@``
-    after the citations have been resolved.
+    after the citations have been resolved. Brackets become character references too: a
+    saved PubMed query is full of ``[tiab]``, which Zensical's ``unresolved_references``
+    check would take for link references even inside raw HTML.
     """
-    return html.escape(str(value), quote=False).replace("@", "&#64;")
+    text = html.escape(str(value), quote=False)
+    return text.replace("@", "&#64;").replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _studies(count: int, new: str = "") -> str:

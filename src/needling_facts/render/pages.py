@@ -63,12 +63,16 @@ def claim_page(
     *,
     site_name: str = HANDBOOK_NAME,
     page_url: str | None = None,
+    bibliography_url: str = "../../bibliography/",
 ) -> str:
     """The page for one claim: the blocks of `CLAIM_SECTIONS`, top to bottom, each section
     left out when it has nothing to show. Citations stay as ``[@key]`` for the citation
     renderer. ``site_name`` and ``page_url`` (absolute, when known) are how the page is
-    cited."""
-    context = PageContext(references, search, site_name=site_name, page_url=page_url)
+    cited; ``bibliography_url`` is how its raw HTML links to the bibliography."""
+    context = PageContext(
+        references, search, site_name=site_name, page_url=page_url,
+        bibliography_url=bibliography_url,
+    )  # fmt: skip
     blocks = (section(claim, context).strip("\n") for section in CLAIM_SECTIONS)
     return "\n\n".join(block for block in blocks if block) + "\n"
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from needling_facts.diagnostics import Problem, Severity, declare_code
 from needling_facts.errors import UnreadableFileError, UnsafeWriteError
@@ -25,6 +29,7 @@ __all__ = [
     "DOCS_UNREADABLE",
     "DocsFolder",
     "read_changelog",
+    "read_config_nav",
     "read_docs",
     "write_docs",
 ]
@@ -136,3 +141,33 @@ def read_changelog(path: Path) -> str:
         return read_regular_file(path).decode("utf-8")
     except UnicodeDecodeError as error:
         raise UnreadableFileError(str(path), f"not UTF-8 ({error.reason})") from None
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """A safe loader that reads any other tag (MkDocs' ``!ENV``, ``!!python/name``) as None:
+    only the nav is read from the config."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_config_nav(path: Path) -> list[Any]:
+    """The ``nav`` of an engine's config: ``zensical.toml`` (``[project] nav``) or an
+    ``mkdocs.yml``; [] when it has none. Unreadable, malformed, or a nav that is not a
+    list: `UnreadableFileError`, naming the file."""
+    data = read_regular_file(path)
+    try:
+        if path.suffix == ".toml":
+            config: Any = tomllib.loads(data.decode("utf-8"))
+            config = config.get("project", config)
+        else:
+            config = yaml.load(data.decode("utf-8"), Loader=_ConfigLoader)  # a SafeLoader
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UnreadableFileError(str(path), f"not a readable config: {reason}") from None
+    nav = config.get("nav") if isinstance(config, dict) else None
+    if nav is None:
+        return []
+    if not isinstance(nav, list):
+        raise UnreadableFileError(str(path), "its nav is not a list")
+    return nav

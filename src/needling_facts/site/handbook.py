@@ -6,6 +6,7 @@ No engine is imported here; the MkDocs plugin and the Zensical setup only wire t
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ from needling_facts.render import (
     overview_table,
 )
 from needling_facts.render.citation_meta import HANDBOOK_NAME
+from needling_facts.render.citations import render_citations
 from needling_facts.render.csl import FormattedReference
 from needling_facts.render.export_formats import export_formats_table
-from needling_facts.render.markers import has_markers, marker
+from needling_facts.render.markers import RAW_END, RAW_START, has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
 from needling_facts.site.files import read_docs
 from needling_facts.site.urls import UrlScheme, absolute_url, href, page_url, relative_url
@@ -40,6 +42,7 @@ __all__ = [
     "BIBLIOGRAPHY",
     "CLAIMS_INDEX",
     "MARKERS",
+    "NAV_FILE",
     "STYLESHEET_PATH",
     "Site",
     "build_site",
@@ -48,9 +51,12 @@ __all__ = [
     "citation_index",
     "directory_url",
     "expand_markers",
+    "merge_nav",
+    "nav_markdown",
     "page_title",
     "page_url",
     "relative_url",
+    "render_written_pages",
 ]
 
 CITE_UNKNOWN_KEY = declare_code(
@@ -62,6 +68,8 @@ CITE_UNKNOWN_KEY = declare_code(
 
 BIBLIOGRAPHY = "bibliography.md"
 CLAIMS_INDEX = "claims/index.md"
+NAV_FILE = "SUMMARY.md"
+"""The nav that ``pages --nav-from`` writes, in literate-nav form (Zensical reads it natively)."""
 STYLESHEET_PATH = "assets/stylesheets/needling-facts.css"
 _TITLE = re.compile(r"^title:\s*\"?(?P<title>.+?)\"?\s*$|^#\s+(?P<heading>.+?)\s*#*\s*$", re.M)
 
@@ -109,6 +117,42 @@ def _nav(library: Library) -> list[Any]:
                 {outcome.label: [outcome_path(outcome), *(claim_path(x.id) for x in claims)]}
             )
     return [{"Claims": [{"All claims": CLAIMS_INDEX}, *outcomes]}, {"Bibliography": BIBLIOGRAPHY}]
+
+
+def merge_nav(configured: list[Any] | None, generated: list[Any]) -> list[Any]:
+    """The site's nav: the generated entries after the configured nav's first entry (the
+    home page), as the MkDocs plugin and ``pages --nav-from`` both place them."""
+    configured = list(configured or [])
+    return [*configured[:1], *generated, *configured[1:]]
+
+
+_NAV_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+
+
+def nav_markdown(nav: list[Any], titles: Mapping[str, str]) -> str:
+    """``nav`` (MkDocs' form) as a literate-nav file (``SUMMARY.md``), which Zensical reads
+    natively: a nested list of ``[title](page.md)`` links. A bare page takes its title from
+    ``titles`` (source path -> title), else from its name."""
+
+    def label(text: str) -> str:
+        return _NAV_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+    def item(entry: Any, depth: int) -> list[str]:
+        indent = "    " * depth
+        if isinstance(entry, str):
+            shown = titles.get(entry) or Path(entry).stem.replace("-", " ").capitalize()
+            return [f"{indent}- [{label(shown)}]({entry})"]
+        lines: list[str] = []
+        for title, value in dict(entry).items():
+            if isinstance(value, list):
+                lines.append(f"{indent}- {label(str(title))}")
+                for child in value:
+                    lines += item(child, depth + 1)
+            else:
+                lines.append(f"{indent}- [{label(str(title))}]({value})")
+        return lines
+
+    return "\n".join(line for entry in nav for line in item(entry, 0)) + "\n"
 
 
 MARKERS = {
@@ -174,6 +218,7 @@ def build_site(
             library.searches.get(claim.id),
             site_name=site_name,
             page_url=address,
+            bibliography_url=href(path, BIBLIOGRAPHY, url_scheme or "directory"),
         )
     for outcome in {claim.outcome for claim in library.claims.values()}:
         pages[outcome_path(outcome)] = outcome_page(library, outcome)
@@ -218,3 +263,57 @@ def check_docs(docs_dir: Path, references: Mapping[str, Reference]) -> list[Prob
     for relative, text in docs.pages.items():
         problems.extend(check_page(str(docs_dir / relative), text, references))
     return problems
+
+
+def _split_front_matter(markdown: str) -> tuple[str, str]:
+    """(front matter with its fences and final newline, or "", the rest)."""
+    if not markdown.startswith("---\n"):
+        return "", markdown
+    end = markdown.find("\n---\n", 3)
+    if end == -1:
+        return "", markdown
+    return markdown[: end + 5], markdown[end + 5 :]
+
+
+def render_written_pages(
+    pages: Mapping[str, str],
+    references: Mapping[str, Reference],
+    formatted: Mapping[str, FormattedReference],
+    url_scheme: UrlScheme | None,
+) -> tuple[dict[str, str], list[Problem]]:
+    """The pages as any Markdown engine can build them without our plugin or extension:
+    citations numbered, each page's reference list written out, the raw-HTML markers gone.
+
+    Links to the bibliography are written in ``url_scheme`` (as Markdown ``.md`` links when
+    it is None). Returns the pages and the citation problems found on them (unknown keys,
+    unparsed brackets), located at their lines in ``pages``; a page with problems is still
+    rendered (unknown keys shown as ``?key``), so the caller decides whether to write it.
+    Non-Markdown files (the stylesheet) pass through unchanged.
+    """
+    rendered: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path, text in pages.items():
+        if not path.endswith(".md"):
+            rendered[path] = text
+            continue
+        if path != BIBLIOGRAPHY:  # the bibliography cites nothing; it is raw HTML already
+            front, body = _split_front_matter(text)
+            url = href(path, BIBLIOGRAPHY, url_scheme) if url_scheme else None
+            link = posixpath.relpath(BIBLIOGRAPHY, posixpath.dirname(path) or ".")
+            page = render_citations(body, references, formatted, link, bibliography_url=url)
+            offset = front.count("\n")
+            problems += [
+                CITE_UNPARSED.at(
+                    path, u.line + offset, u.col, f"{u.text!r} is not a citation: {u.reason}"
+                )
+                for u in page.unparsed
+            ]
+            problems += [
+                CITE_UNKNOWN_KEY.at(path, line + offset, 1, f"unknown citation key {key!r}")
+                for key, line in page.unknown
+            ]
+            text = front + page.markdown  # noqa: PLW2901 (the page, now rendered)
+        # The markers only told our extension to leave the HTML alone: a blank line keeps
+        # the HTML a block of its own for engines that never heard of them.
+        rendered[path] = text.replace(RAW_START, "").replace(RAW_END, "")
+    return rendered, sorted(problems, key=lambda p: (p.path, p.line, p.col))
