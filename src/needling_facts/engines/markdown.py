@@ -36,6 +36,7 @@ from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, FormattedRe
 from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.sanitize import clean_html
 from needling_facts.site.urls import UrlScheme, href
+from needling_facts.sources.citation_syntax import CONTAINERS
 
 __all__ = ["CitationsExtension", "PageHook", "makeExtension", "markdown_to_html"]
 
@@ -171,6 +172,13 @@ class CitationsExtension(Extension):
             md.postprocessors.register(_SanitizePostprocessor(md), "needling_facts_sanitize", 1)
 
 
+def _containers(md: Markdown) -> frozenset[str]:
+    """The indented block extensions this Markdown runs (admonition, details, tabbed): their
+    block processors carry the same names as `CONTAINERS`. Where one runs, the text indented
+    under its opening line is Markdown with citations; where none runs, it is a code block."""
+    return frozenset(name for name in CONTAINERS if name in md.parser.blockprocessors)
+
+
 class _CitationPreprocessor(Preprocessor):
     def __init__(self, md: Markdown, extension: CitationsExtension) -> None:
         super().__init__(md)
@@ -197,6 +205,7 @@ class _CitationPreprocessor(Preprocessor):
             str(extension.getConfig("heading")),
             bibliography_url=bibliography_url,
             stash=self.md.htmlStash.store,
+            containers=_containers(self.md),
         )
         where = source or "<page>"
         for unparsed in page.unparsed:
