@@ -176,7 +176,8 @@ def _key_start(text: str, index: int, lower: int) -> bool:
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    # "\ " is pandoc's non-breaking space: a space, as far as a prefix or locator goes.
+    return re.sub(r"\\([ !-/:-@\[-`{-~])", r"\1", text)
 
 
 def _normalise(text: str) -> str:
@@ -196,6 +197,8 @@ class _Scanner:
         self.keys: list[int] = []
         self.owners: set[int] = set()
         """Every ``[`` that directly holds a key (not only inside a bracket nested in it)."""
+        self.openers: dict[int, int] = {}
+        """Every ``]`` mapped to its ``[``."""
         self.runs: dict[int, list[int]] = {}
         self.lower = 0
 
@@ -236,6 +239,7 @@ class _Scanner:
         self.runs, self.lower = runs, start
         self.keys = self._key_positions(start, end)
         self.owners = set()
+        self.openers = {}
         self.pairs = self._bracket_pairs(start, end, runs)
         index = start
         while index < end:
@@ -324,7 +328,9 @@ class _Scanner:
             if char == "[":
                 stack.append(position)
             elif char == "]" and stack:
-                pairs[stack.pop()] = position
+                opener = stack.pop()
+                pairs[opener] = position
+                self.openers[position] = opener
             elif char == "@" and stack and position in keys:
                 self.owners.add(stack[-1])
             position += 1
@@ -351,10 +357,6 @@ class _Scanner:
             position = text.find("@", position + 1, end)
         return found
 
-    def _has_key(self, start: int, end: int) -> bool:
-        after = bisect.bisect_left(self.keys, start)
-        return after < len(self.keys) and self.keys[after] < end
-
     def _looks_cited(self, index: int, end: int) -> bool:
         """A key in the bracket at ``index`` itself (not only in a bracket nested in it, as in
         pandoc: ``[see [@a]]`` is text around a citation), or ``[@`` / ``[-@`` at its start
@@ -379,6 +381,8 @@ class _Scanner:
                 self._report(index, stop, "no closing ] for this citation")
                 return stop
             return index + 1
+        if text.startswith("^", index + 1):
+            return close + 1  # a footnote reference: its label is not text
         found = self._citation(index, close, 0)
         if found is None:
             return index + 1
@@ -399,8 +403,15 @@ class _Scanner:
         after = text[close + 1] if close + 1 < len(text) else ""
         if after and after in "([":
             return "a citation cannot be link text (escape @ as \\@)"
+        if after == "{":
+            return "a citation cannot take attributes: pandoc reads [...]{...} as a span"
+        if index > 0 and text[index - 1] == "^":
+            return "^[...] is an inline footnote in pandoc, which Markdown here does not have"
         items: list[CitationItem] = []
         segments = self._top_level(index + 1, close)
+        head = text[index + 1 : index + 4].lstrip()
+        if all(key == -1 for _, _, key in segments) and not head.startswith(("@", "-@")):
+            return None  # its keys are in code spans or glued to a bracket: text
         for number, (seg_start, seg_end, at) in enumerate(segments, 1):
             if at == -1:
                 where = "" if number == 1 else f" after the {_ordinal(number - 1)} ';'"
@@ -444,7 +455,15 @@ class _Scanner:
                 part_start, key = position + 1, -1
             elif key == -1:
                 at = position - 1 if position > start and text[position - 1] == "-" else position
-                if _key_start(text, at, self.lower) and parse_key(text, position + 1, end):
+                # Glued to a nested bracket of text ("[x]@a") a key starts no item, as in
+                # pandoc (which allows it after a nested citation: "[see [@a]@b]").
+                opener = self.openers.get(at - 1, -1)
+                glued = opener != -1 and not self._looks_cited(opener, at - 1)
+                if (
+                    not glued
+                    and _key_start(text, at, self.lower)
+                    and parse_key(text, position + 1, end)
+                ):
                     key = at
             position += 1
         parts.append((part_start, end, key))
@@ -515,7 +534,7 @@ class _Scanner:
                     into.append(found_citation)
                 position = close + 1
             elif char in "@-" and _key_start(text, position, self.lower):
-                citation, stop = self._in_text_citation(position, end)
+                citation, stop = self._in_text_citation(position, end, depth)
                 if citation is not None:
                     into.append(citation)
                 position = max(stop, position + 1)
@@ -529,7 +548,9 @@ class _Scanner:
             self.out.citations.append(citation)
         return stop
 
-    def _in_text_citation(self, index: int, end: int) -> tuple[Citation | None, int]:
+    def _in_text_citation(
+        self, index: int, end: int, depth: int = 0
+    ) -> tuple[Citation | None, int]:
         """The in-text citation at ``index`` (``@key``, ``-@key``, ``@key [p. 3]``) and
         where it ends; None and the next position where there is none."""
         text = self.text
@@ -541,8 +562,10 @@ class _Scanner:
         if parsed is None:
             return None, index + 1
         key, after = parsed
-        stop, suffix = after, ""
-        # "@key [p. 33]": a bracket right after (spaces or one line break apart) is its suffix.
+        items = [CitationItem(key, "", "", suppress, "", suffix_span=(after, after))]
+        stop = after
+        # A bracket right after (spaces or one line break apart) belongs to it, as in pandoc:
+        # "@a [@b; @c]" cites them together, "@a [p. 33]" is a's locator.
         gap = after
         while gap < end and text[gap] in " \t":
             gap += 1
@@ -550,23 +573,46 @@ class _Scanner:
             gap += 1
             while gap < end and text[gap] in " \t":
                 gap += 1
-        if gap < end and text[gap] == "[" and not text.startswith("[^", gap):
-            close = self._close(gap)
-            if (
-                close != -1
-                and not self._has_key(gap + 1, close)
-                and (close + 1 >= len(text) or text[close + 1] not in "[(")
-                and ";" not in text[gap + 1 : close].replace("\\;", "")
-            ):
-                suffix = _normalise(text[gap + 1 : close])
-                stop = close + 1
-        item = CitationItem(key, suffix.strip(), "", suppress, suffix, suffix_span=(stop, stop))
-        if suffix:
-            item = CitationItem(
-                key, suffix.strip(), "", suppress, suffix, suffix_span=(gap + 1, stop - 1)
-            )
+        close = self._close(gap) if gap < end and text[gap] == "[" else -1
+        if close != -1 and close < end and not text.startswith("[^", gap):
+            following = self._following(items[0], gap, close, depth)
+            if following is not None:
+                items, stop = following, close + 1
         line, col = self.position(index)
-        return Citation((item,), index, stop, line, col, in_text=True), stop
+        return Citation(tuple(items), index, stop, line, col, in_text=True), stop
+
+    def _following(
+        self, item: CitationItem, gap: int, close: int, depth: int
+    ) -> list[CitationItem] | None:
+        """The items of an in-text citation with the bracket ``text[gap : close + 1]`` that
+        follows it: citations (``@a [@b]``), or a locator and then citations
+        (``@a [p. 3; @b]``); None when the bracket is not part of it."""
+        text = self.text
+        found = self._citation(gap, close, depth + 1)
+        if isinstance(found, Citation):
+            return [item, *found.items]
+        if close + 1 < len(text) and text[close + 1] in "[(":
+            return None  # a link
+        (first_start, first_end, first_key), *rest = self._top_level(gap + 1, close)
+        if first_key != -1 or any(key == -1 for _, _, key in rest):
+            return None
+        nested: list[Citation] = []
+        if self._nested(first_start, first_end, depth + 1, nested) is not None:
+            return None
+        more = [self._item(start, end, key, depth + 1) for start, end, key in rest]
+        if any(isinstance(other, str) for other in more):
+            return None
+        suffix = _normalise(text[first_start:first_end])
+        first = CitationItem(
+            item.key,
+            suffix,
+            "",
+            item.suppress_author,
+            suffix,
+            nested=tuple(nested),
+            suffix_span=(first_start, first_end),
+        )
+        return [first, *(other for other in more if not isinstance(other, str))]
 
 
 def _ordinal(number: int) -> str:
