@@ -227,3 +227,20 @@ def test_pages_site_url_gives_each_claim_page_its_address(tmp_path: Path) -> Non
     page = (tmp_path / "claims" / "acne-scars.md").read_text(encoding="utf-8")
     assert "data version" in page
     assert "https://x.org/h/claims/acne-scars/</p>" in page
+
+
+def test_check_docs_reports_an_unknown_key_in_an_admonition_body(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "# Home\n\n!!! note\n\n    Fine [@Muller2020].\n\n    Second paragraph [@Nope2020].\n",
+        encoding="utf-8",
+    )
+    good = FIXTURES / "good"
+    code, out = run(
+        "check", "--bib", str(good / "references.bib"), "--claims", str(GOOD_CLAIMS),
+        "--docs", str(docs),
+    )  # fmt: skip
+    assert code == 1, out
+    assert "index.md:7:22" in out
+    assert "Nope2020" in out

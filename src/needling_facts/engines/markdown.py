@@ -251,5 +251,6 @@ def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Python-Ma
 
 def markdown_to_html(text: str) -> str:
     """Markdown as HTML with the handbook's block extensions (for the data API's claim bodies,
-    whose citations are already rendered); the caller sanitises."""
-    return Markdown(extensions=["tables", "attr_list", "md_in_html"]).convert(text)
+    whose citations are already rendered); the caller sanitises. With the admonition
+    extension, as the handbook's pages have it: an admonition's body reads as on the page."""
+    return Markdown(extensions=["tables", "attr_list", "md_in_html", "admonition"]).convert(text)

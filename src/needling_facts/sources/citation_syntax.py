@@ -92,6 +92,14 @@ class Citation:
     in_text: bool = False
     """``@key`` in running text ("Alam et al. [1]"), not in brackets."""
 
+    def every(self) -> list[Citation]:
+        """This citation and those nested in it, at any depth, in order of position."""
+        found = [self]
+        for item in self.items:
+            for nested in item.nested:
+                found += nested.every()
+        return sorted(found, key=lambda citation: citation.start)
+
     @property
     def keys(self) -> tuple[str, ...]:
         """Every key cited, those nested in a prefix or suffix too, in order of position."""
