@@ -48,6 +48,7 @@ MAX_CITATION = 2000
 
 _KEY_PUNCT = frozenset(":.#$%&-+?<>~/")
 _FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+_LIST_STARTS = frozenset("*+-0123456789")
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s]+)>")
@@ -657,7 +658,8 @@ class _Blocks:
     """
 
     def __init__(self, containers: frozenset[str]) -> None:
-        self.openers = [_CONTAINER_OPENERS[name] for name in sorted(containers)]
+        patterns = [_CONTAINER_OPENERS[name].pattern for name in sorted(containers)]
+        self.opener = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self.blocks: list[tuple[int, int]] = []
         self.fence: tuple[str, int] | None = None
         self.block_start = -1
@@ -697,7 +699,8 @@ class _Blocks:
             self.close_block(line_start)
             self.previous_blank, self.previous_code = True, False
         base = self.bodies[-1][0] if self.bodies else 0
-        match = _FENCE.match(content)
+        first = stripped[0]
+        match = _FENCE.match(content) if first in "`~" else None
         if match:
             self.close_block(line_start)
             self.fence = (match.group("fence")[0], len(match.group("fence")))
@@ -711,7 +714,7 @@ class _Blocks:
         ):
             self.previous_code, self.previous_blank = True, False
             return  # indented code
-        if any(opener.match(stripped) for opener in self.openers):
+        if self.opener is not None and first in "!?=" and self.opener.match(stripped):
             # The opening line is a block of its own (its title may hold a citation).
             self.close_block(line_start)
             self.blocks.append((line_start, line_end))
@@ -719,7 +722,9 @@ class _Blocks:
             self.in_list = False
             self.previous_blank, self.previous_code = True, False
             return
-        if _LIST_ITEM.match(content[base:] if indent >= base else content):
+        if first in _LIST_STARTS and _LIST_ITEM.match(
+            content[base:] if indent >= base else content
+        ):
             self.in_list = True
         elif indent == base and self.previous_blank:
             self.in_list = False
