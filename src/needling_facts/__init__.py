@@ -108,11 +108,13 @@ if TYPE_CHECKING:
     from needling_facts.library import UnknownIdError as UnknownIdError
     from needling_facts.library import UnknownReferenceError as UnknownReferenceError
     from needling_facts.loading import load as load
+    from needling_facts.sources.citation_syntax import CONTAINERS as CONTAINERS
     from needling_facts.sources.citation_syntax import Citation as Citation
     from needling_facts.sources.citation_syntax import CitationItem as CitationItem
     from needling_facts.sources.citation_syntax import Scan as Scan
     from needling_facts.sources.citation_syntax import Unparsed as Unparsed
     from needling_facts.sources.citation_syntax import find_citations as find_citations
+    from needling_facts.sources.citation_syntax import item_parts as item_parts
     from needling_facts.sources.citation_syntax import scan as scan
 
 _PUBLIC: dict[str, tuple[str, ...]] = {
@@ -120,11 +122,13 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "library": ("Library", "UnknownClaimError", "UnknownIdError", "UnknownReferenceError"),
     "diagnostics": ("CODES", "CodeInfo", "Problem", "Severity"),
     "sources.citation_syntax": (
+        "CONTAINERS",
         "Citation",
         "CitationItem",
         "Scan",
         "Unparsed",
         "find_citations",
+        "item_parts",
         "scan",
     ),
     "evidence.vocabulary": (

@@ -300,3 +300,20 @@ def test_pages_nav_from_reads_mkdocs_yml_and_reports_a_bad_config_in_one_line(
         assert err.startswith(f"needling-facts: error: {config}: {message}")
         assert err.count("\n") == 1
         assert not (tmp_path / "build").exists()
+
+
+def test_check_docs_reports_an_unknown_key_in_an_admonition_body(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "# Home\n\n!!! note\n\n    Fine [@Muller2020].\n\n    Second paragraph [@Nope2020].\n",
+        encoding="utf-8",
+    )
+    good = FIXTURES / "good"
+    code, out = run(
+        "check", "--bib", str(good / "references.bib"), "--claims", str(GOOD_CLAIMS),
+        "--docs", str(docs),
+    )  # fmt: skip
+    assert code == 1, out
+    assert "index.md:7:22" in out
+    assert "Nope2020" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import markdown
 import pytest
@@ -16,9 +17,9 @@ from tests.conftest import FIXTURES
 BIB = FIXTURES / "good" / "references.bib"
 
 
-def convert(text: str, **config: str) -> str:
+def convert(text: str, *extensions: str, **config: str) -> str:
     extension = CitationsExtension(bib=str(BIB), **config)
-    return markdown.Markdown(extensions=[extension, "tables"]).convert(text)
+    return markdown.Markdown(extensions=[extension, "tables", *extensions]).convert(text)
 
 
 def test_loads_its_own_bibliography_and_numbers_citations() -> None:
@@ -74,6 +75,11 @@ _PIECE = st.one_of(
             "[@Nope]",
             "[-@Muller2020]",
             "[@Muller2020](x)",
+            "[see [@Muller2020]]",
+            "[@Muller2020, see also @Fabbrocini2014]",
+            "!!! note\n",
+            "??? tip\n",
+            "    ",
             "\\;",
             "]",
             "[",
@@ -97,7 +103,9 @@ _PIECE = st.one_of(
 @example(["[", "</div>", "@"])  # the sanitiser removed the tag and joined "[@"
 def test_no_citation_markup_ever_reaches_the_html(pieces: list[str]) -> None:
     """Whatever the Markdown, ``[@`` is either a rendered citation or an inert, reported span."""
-    html = convert("".join(pieces), on_error="warn")
+    html = convert("".join(pieces), "admonition", "pymdownx.details", on_error="warn")
+    # Code blocks show their text as written; everywhere else is what a reader reads.
+    html = re.sub(r"<pre>.*?</pre>", "", html, flags=re.DOTALL)
     assert "[@" not in html
     assert "[-@" not in html
 
@@ -114,3 +122,39 @@ def test_bibliography_errors_warn_and_its_warnings_only_inform(
     levels = {r.getMessage().split()[2]: r.levelno for r in caplog.records}
     assert levels["bib.duplicate-key"] == logging.WARNING
     assert levels["bib.no-identifier"] == logging.INFO
+
+
+ADMONITION = (
+    '!!! note "Why it matters"\n\n'
+    "    After a blank line [@Muller2020].\n\n"
+    "    A second paragraph [@Fabbrocini2014, p. 3].\n\n"
+    "        code [@Muller2020]\n"
+)
+
+
+def test_citations_in_admonition_bodies_are_resolved() -> None:
+    html = convert(ADMONITION, "admonition")
+    assert '<div class="admonition note">' in html
+    body = html.split("<pre>")[0]
+    assert body.count('<sup class="nf-cite">') == 2
+    assert "[@" not in body
+    assert 'id="cite-Fabbrocini2014"' in html
+    # Code inside the admonition stays as written.
+    assert "<pre><code>code [@Muller2020]" in html
+
+
+def test_without_the_admonition_extension_the_body_stays_code() -> None:
+    html = convert(ADMONITION)
+    assert '<sup class="nf-cite">' not in html
+    assert "After a blank line [@Muller2020]." in html.split("<pre><code>")[1]
+
+
+def test_nested_brackets_and_keys_in_locators_are_rendered() -> None:
+    html = convert("X [see [@Muller2020]] and [@Fabbrocini2014, see also @Muller2020].\n")
+    assert "[@" not in html
+    assert "@Muller2020" not in html
+    # [see [1]]: pandoc's reading, the outer brackets are text.
+    assert '[see <sup class="nf-cite">[<a href="#cite-Muller2020"' in html
+    # The nested in-text citation: names and number inside the locator, numbered in order.
+    assert '">2</a> (see also Müller and Álvarez [<a href="#cite-Muller2020"' in html
+    assert html.count("<li>") == 2

@@ -223,3 +223,46 @@ def test_hostile_links_are_reported_and_never_reach_the_site(tmp_path: Path) -> 
         assert not EVENT_ATTRIBUTE.search(article), page
     claim = (tmp_path / "out" / "claims" / "evil-links" / "index.html").read_text()
     assert "A paragraph with a handler." in claim  # the text stays, the handler goes
+
+
+ADMONITION_PAGE = """# Home
+
+!!! note "Why it matters"
+
+    After a blank line [@Muller2020].
+
+    A second paragraph [@Fabbrocini2014, p. 3].
+
+        code [@Muller2020]
+
+X [see [@Muller2020]] and [@Fabbrocini2014, see also @Muller2020].
+"""
+
+
+def test_citations_in_admonitions_and_nested_ones_resolve_in_a_real_build(
+    tmp_path: Path,
+) -> None:
+    result = build(fixture_site(tmp_path, "good", ADMONITION_PAGE), tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    admonition = html.split('<div class="admonition note">')[1].split("</div>")[0]
+    assert admonition.count('<sup class="nf-cite">') == 2
+    assert "<pre><code>code [@Muller2020]" in admonition  # real code stays as written
+    outside_code = re.sub(r"<pre>.*?</pre>", "", html, flags=re.DOTALL)
+    assert "[@" not in outside_code
+    assert "@Muller2020" not in outside_code
+    assert '[see <sup class="nf-cite">' in html
+    assert "(see also Müller and Álvarez [" in html
+    assert re.findall(r'<li><span class="nf-anchor" id="cite-([^"]+)">', html) == [
+        "Muller2020",
+        "Fabbrocini2014",
+    ]
+
+
+def test_unknown_key_in_an_admonition_fails_a_strict_build_with_its_place(
+    tmp_path: Path,
+) -> None:
+    page = "# Home\n\n!!! note\n\n    Fine [@Muller2020].\n\n    Unknown [@Nope2020].\n"
+    result = build(fixture_site(tmp_path, "good", page), tmp_path / "out")
+    assert result.returncode == 1
+    assert "index.md:7: unknown citation key 'Nope2020'" in result.stderr

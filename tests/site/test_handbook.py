@@ -59,6 +59,22 @@ def test_page_titles_and_page_checks() -> None:
     ]
 
 
+def test_page_checks_see_citations_in_admonitions_and_nested_ones() -> None:
+    page = (
+        "# P\n\n"
+        '!!! note "Why"\n\n'
+        "    After a blank line [@Muller2020].\n\n"
+        "    A second paragraph [@Nope1].\n\n"
+        "        code [@NotChecked]\n\n"
+        "[@Muller2020, see also\n@Nope2]\n"
+    )
+    problems = check_page("p.md", page, GOOD.references)
+    assert [(p.line, p.col, p.code, p.message) for p in problems] == [
+        (7, 24, "cite.unknown-key", "unknown citation key 'Nope1'"),
+        (12, 1, "cite.unknown-key", "unknown citation key 'Nope2'"),  # where it is
+    ]
+
+
 def test_site_builder_imports_no_engine() -> None:
     code = "import sys, needling_facts.site.handbook; print('mkdocs' in sys.modules, 'zensical' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -138,6 +138,9 @@ def test_replace_keeps_everything_else_verbatim() -> None:
         "<!--" * 20_000,
         "@a " * 30_000,
         ("[x " + "@" * 3) * 10_000,
+        "[see [" * 10_000 + "@a" + "]" * 20_000,  # brackets nested in a citation
+        ("[@a, see [@b; [@c, cf. @d]] ") * 5_000,
+        "!!! note\n\n    " * 10_000,  # containers opened inside containers
     ],
 )
 def test_scan_is_linear_on_hostile_input(hostile: str) -> None:
@@ -152,3 +155,83 @@ def test_scan_is_linear_on_hostile_input(hostile: str) -> None:
     small, large = best_of_three(hostile[: len(hostile) // 4]), best_of_three(hostile * 2)
     # Eight times the input: about eight times the time; quadratic would be sixty-four.
     assert large < max(small * 24, 0.05), (small, large)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        # The body after a blank line, and a second paragraph: Markdown, not indented code.
+        ('!!! note "Why"\n\n    Body [@a].\n\n    Second [@b].\n', [("a",), ("b",)]),
+        ("!!! warning\n    First [@a].\n\n    Second [@b].\n", [("a",), ("b",)]),
+        ('!!! note "Title [@t]"\n    x\n', [("t",)]),
+        ("??? tip\n\n    Folded [@a].\n", [("a",)]),  # pymdownx.details
+        ("???+ tip\n\n    Open [@a].\n", [("a",)]),
+        ('=== "Tab one"\n\n    In a tab [@a].\n', [("a",)]),  # pymdownx.tabbed
+        ("- item\n\n    !!! note\n\n        In a list [@a].\n", [("a",)]),
+        ("!!! note\n\n    !!! tip\n\n        Nested [@a].\n", [("a",)]),
+        ("!!! note\n\n    Body [@a].\n\nAfter [@b].\n", [("a",), ("b",)]),
+    ],
+)
+def test_admonition_bodies_are_markdown(text: str, keys: list[tuple[str, ...]]) -> None:
+    result = scan(text)
+    assert [c.keys for c in result.citations] == keys
+    assert result.unparsed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!! note\n\n    Body.\n\n        code [@inside]\n",  # code inside the admonition
+        "!!! note\n\n    Body.\n\nText.\n\n    code [@after]\n",  # code after it ended
+        "!!! note\n    ```\n    [@fenced]\n    ```\n",
+        "Text.\n\n    !!! note\n\n        [@code]\n",  # an indented "!!!" is code itself
+    ],
+)
+def test_code_in_and_around_admonitions_is_left_alone(text: str) -> None:
+    result = scan(text)
+    assert result.citations == []
+    assert result.unparsed == []
+
+
+def test_without_the_container_extensions_the_body_is_code() -> None:
+    text = "!!! note\n\n    Body [@a].\n"
+    assert scan(text, containers=frozenset()).citations == []
+    assert [c.keys for c in scan(text, containers=frozenset({"admonition"})).citations] == [("a",)]
+    assert scan("??? tip\n\n    [@a]\n", containers=frozenset({"admonition"})).citations == []
+
+
+def test_nested_brackets_as_pandoc_reads_them() -> None:
+    # [see [@a]]: the outer bracket holds no key of its own, so it is text around a citation.
+    text = "X [see [@a]] y"
+    result = scan(text)
+    (citation,) = result.citations
+    assert (citation.keys, text[citation.start : citation.end]) == (("a",), "[@a]")
+    assert result.unparsed == []
+    assert replace_citations(text, lambda c: "(1)") == "X [see (1)] y"
+    # A citation in a prefix: pandoc cites both, the nested one inside the prefix.
+    (outer,) = find_citations("[see [@a] and @b, p. 2]")
+    assert outer.keys == ("a", "b")
+    (item,) = outer.items
+    assert (item.key, item.prefix, item.locator) == ("b", "see [@a] and", "p. 2")
+    assert [n.keys for n in item.nested] == [("a",)]
+    # A key deep inside brackets of a prefix is still found.
+    assert find_citations("[see [x [y [@q]]] @b]")[0].keys == ("q", "b")
+
+
+def test_keys_inside_a_locator_are_nested_citations() -> None:
+    (citation,) = find_citations("[@a, see also @b; -@c, cf. [@d, p. 3]]")
+    assert citation.keys == ("a", "b", "c", "d")
+    first, second = citation.items
+    assert first.suffix == ", see also @b"
+    (b,) = first.nested
+    assert (b.keys, b.in_text) == (("b",), True)
+    (d,) = second.nested
+    assert (d.keys, d.in_text, d.items[0].locator) == (("d",), False, "p. 3")
+
+
+def test_brackets_nested_too_deep_are_reported_not_recursed() -> None:
+    text = "[@a, " + "[x " * 40 + "@b" + "]" * 40 + "]"
+    result = scan(text)
+    assert result.citations == []
+    (unparsed,) = result.unparsed
+    assert "nested more than" in unparsed.reason

@@ -39,6 +39,7 @@ from needling_facts.render.csl import DEFAULT_STYLE, EntryFormatter, FormattedRe
 from needling_facts.render.markers import RAW_END, RAW_START
 from needling_facts.render.sanitize import clean_html
 from needling_facts.site.urls import UrlScheme, href
+from needling_facts.sources.citation_syntax import CONTAINERS
 
 __all__ = [
     "CitationError",
@@ -195,6 +196,13 @@ class CitationsExtension(Extension):
             md.postprocessors.register(_SanitizePostprocessor(md), "needling_facts_sanitize", 1)
 
 
+def _containers(md: Markdown) -> frozenset[str]:
+    """The indented block extensions this Markdown runs (admonition, details, tabbed): their
+    block processors carry the same names as `CONTAINERS`. Where one runs, the text indented
+    under its opening line is Markdown with citations; where none runs, it is a code block."""
+    return frozenset(name for name in CONTAINERS if name in md.parser.blockprocessors)
+
+
 class _CitationPreprocessor(Preprocessor):
     def __init__(self, md: Markdown, extension: CitationsExtension) -> None:
         super().__init__(md)
@@ -222,6 +230,7 @@ class _CitationPreprocessor(Preprocessor):
             str(extension.getConfig("heading")),
             bibliography_url=bibliography_url,
             stash=self.md.htmlStash.store,
+            containers=_containers(self.md),
         )
         where = source or "<page>"
         problems = [
@@ -267,5 +276,6 @@ def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Python-Ma
 
 def markdown_to_html(text: str) -> str:
     """Markdown as HTML with the handbook's block extensions (for the data API's claim bodies,
-    whose citations are already rendered); the caller sanitises."""
-    return Markdown(extensions=["tables", "attr_list", "md_in_html"]).convert(text)
+    whose citations are already rendered); the caller sanitises. With the admonition
+    extension, as the handbook's pages have it: an admonition's body reads as on the page."""
+    return Markdown(extensions=["tables", "attr_list", "md_in_html", "admonition"]).convert(text)

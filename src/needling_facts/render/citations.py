@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from needling_facts.evidence.reference import Reference
 from needling_facts.render.csl import FormattedReference
 from needling_facts.render.markup import esc, reference_links
-from needling_facts.sources.citation_syntax import Citation, CitationItem, Unparsed, scan
+from needling_facts.sources.citation_syntax import (
+    CONTAINERS,
+    Citation,
+    CitationItem,
+    Unparsed,
+    item_parts,
+    scan,
+)
 
 __all__ = ["CitedPage", "inert", "key_slug", "number_list", "render_citations"]
 
@@ -88,6 +95,7 @@ def render_citations(
     *,
     bibliography_url: str | None = None,
     stash: Callable[[str], str] | None = None,
+    containers: frozenset[str] = CONTAINERS,
 ) -> CitedPage:
     """Number citations in order of first appearance; append the page's reference list.
 
@@ -96,10 +104,13 @@ def render_citations(
     link out. An engine that knows the bibliography's URL relative to this page passes
     ``bibliography_url`` instead: the list is then plain HTML, which is faster to build.
     ``stash`` (Python-Markdown's ``htmlStash.store``) hides the HTML we produce from the
-    Markdown parser, which then has nothing of ours to parse again.
+    Markdown parser, which then has nothing of ours to parse again. ``containers`` are the
+    indented block extensions the engine runs (`CONTAINERS`), whose bodies hold citations too.
+    A citation nested in another's prefix or locator (``[@a, see also @b]``, as pandoc reads
+    it) is numbered and linked inside it.
     """
     keep = stash or (lambda html: html)
-    found = scan(markdown)
+    found = scan(markdown, containers)
     page = CitedPage(markdown, unparsed=found.unparsed)
     numbers: dict[str, int] = {}
 
@@ -110,10 +121,15 @@ def render_citations(
         return numbers[key]
 
     def link(key: str, shown: str) -> str:
-        tip = formatted[key].text if key in formatted else key
-        return f'<a href="#cite-{key_slug(key)}" title="{_attribute(tip)}">{shown}</a>'
+        return _link(key, shown, formatted)
 
-    def render(citation: Citation) -> str:
+    def part(item: CitationItem, which: str) -> str:
+        return "".join(
+            _shown(piece) if isinstance(piece, str) else render(piece, nested=True)
+            for piece in item_parts(markdown, item, which)
+        )
+
+    def render(citation: Citation, *, nested: bool = False) -> str:
         known: list[tuple[int, str, str]] = []
         unknown: list[str] = []
         by_number: dict[int, str] = {}
@@ -122,19 +138,23 @@ def render_citations(
                 page.unknown.append((item.key, citation.line))
                 unknown.append(f'<span class="nf-cite-unknown">?{_shown(item.key)}</span>')
                 continue
+            prefix = part(item, "prefix")  # numbered in the order they are read
             value = number(item.key)
             by_number[value] = item.key
-            known.append((value, item.prefix, item.locator))
+            known.append((value, prefix, part(item, "locator")))
         shown: list[str] = []
         for first, last, prefix, locator in number_list(known):
-            text = f"{_shown(prefix)} " if prefix else ""
+            text = f"{prefix} " if prefix else ""
             text += link(by_number[first], str(first))
             if last > first:
                 text += "-" + link(by_number[last], str(last))
             if locator:
-                text += f" ({_shown(locator)})"
+                text += f" ({locator})"
             shown.append(text)
-        numbers_html = f'<sup class="nf-cite">&#91;{", ".join(shown + unknown)}&#93;</sup>'
+        numbers_html = f"&#91;{', '.join(shown + unknown)}&#93;"
+        if not nested:
+            # Inside another citation's superscript, a nested one is not raised again.
+            numbers_html = f'<sup class="nf-cite">{numbers_html}</sup>'
         if citation.in_text and not citation.items[0].suppress_author:
             return _in_text_names(citation.items[0], references) + numbers_html
         return numbers_html
@@ -147,15 +167,7 @@ def render_citations(
         if isinstance(event, Citation):
             pieces.append(keep(render(event)))
         else:
-            # Shown without its brackets, marked, so no raw "[@" reaches the page even after a
-            # sanitiser has turned character references back into text.
-            shown = event.text.removeprefix("[").removesuffix("]")
-            pieces.append(
-                keep(
-                    f'<span class="nf-cite-unparsed" title="not a citation: '
-                    f'{_attribute(event.reason)}">{_shown(shown)}</span>'
-                )
-            )
+            pieces.append(keep(_unparsed_html(event)))
         position = event.end
     pieces.append(markdown[position:])
     body = "".join(pieces)
@@ -169,6 +181,21 @@ def render_citations(
         body = body.rstrip() + "\n\n" + listing + "\n"
     page.markdown = body
     return page
+
+
+def _link(key: str, shown: str, formatted: Mapping[str, FormattedReference]) -> str:
+    tip = formatted[key].text if key in formatted else key
+    return f'<a href="#cite-{key_slug(key)}" title="{_attribute(tip)}">{shown}</a>'
+
+
+def _unparsed_html(event: Unparsed) -> str:
+    """A bracket that is no citation, shown without its brackets and marked, so no raw ``[@``
+    reaches the page even after a sanitiser has turned character references back into text."""
+    shown = event.text.removeprefix("[").removesuffix("]")
+    return (
+        f'<span class="nf-cite-unparsed" title="not a citation: '
+        f'{_attribute(event.reason)}">{_shown(shown)}</span>'
+    )
 
 
 def _in_text_names(item: CitationItem, references: Mapping[str, Reference]) -> str:

@@ -245,12 +245,12 @@ def check_page(path: str, markdown: str, references: Mapping[str, Reference]) ->
         CITE_UNPARSED.at(path, u.line, u.col, f"{u.text!r} is not a citation: {u.reason}")
         for u in found.unparsed
     ]
-    for citation in found.citations:
-        for key in citation.keys:
-            if key not in references:
+    for citation in (each for outer in found.citations for each in outer.every()):
+        for item in citation.items:  # a nested citation reports where it is itself
+            if item.key not in references:
                 problems.append(
                     CITE_UNKNOWN_KEY.at(
-                        path, citation.line, citation.col, f"unknown citation key {key!r}"
+                        path, citation.line, citation.col, f"unknown citation key {item.key!r}"
                     )
                 )
     return sorted(problems, key=lambda p: (p.line, p.col))

@@ -248,10 +248,10 @@ def _collect_unsafe_links(text: str, out: ClaimFile) -> None:
 
 def _collect_body_citations(body: str, body_line: int, out: ClaimFile) -> None:
     found = scan(body)
-    for citation in found.citations:
-        for key in citation.keys:
+    for citation in (each for outer in found.citations for each in outer.every()):
+        for item in citation.items:  # a nested citation is located where it is itself
             out.body_citations.append(
-                BodyCitation(key, body_line + citation.line - 1, citation.col)
+                BodyCitation(item.key, body_line + citation.line - 1, citation.col)
             )
     for unparsed in found.unparsed:
         out.problems.append(
