@@ -131,6 +131,7 @@ def test_new_claim_skeleton_guides_through_check(tmp_path: Path) -> None:
     assert code == 1
     missing = {line.split("'")[1] for line in out.splitlines() if "claim.missing-field" in line}
     assert {"title", "statement", "outcome", "certainty", "verdict"} <= missing
-    assert {"grade.judged_from", "grade.imprecision.concern"} <= missing
+    row = "comparisons.0.outcomes.0."
+    assert {f"{row}grade.judged_from", f"{row}grade.imprecision.concern"} <= missing
     assert run("new-claim", "pores-in-oily-skin", "--claims", str(claims))[0] == 1  # exists
     assert run("new-claim", "Bad_Id", "--claims", str(claims))[0] == 2

@@ -10,6 +10,7 @@ follow from a risk or odds ratio where the row records the comparator group's ri
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -110,11 +111,7 @@ def _with_absolute(estimate: BestEstimate, row: OutcomeRow) -> BestEstimate:
     ):
         return estimate
     absolute = absolute_per_1000(estimate.measure, estimate.value, row.baseline_risk, estimate.ci)
-    return BestEstimate(**{**_fields(estimate), "absolute": absolute})
-
-
-def _fields(estimate: BestEstimate) -> dict[str, object]:
-    return {name: getattr(estimate, name) for name in BestEstimate.__slots__}
+    return dataclasses.replace(estimate, absolute=absolute)
 
 
 def best_estimate(

@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,7 @@ from needling_facts.export.json_schema import DRAFT, schema_of
 from needling_facts.export.library_json import (
     ExportedGeneralClaim,
     ExportedScarClaim,
+    SchemaVersion,
     build_export,
 )
 from needling_facts.library import Library
@@ -72,7 +73,7 @@ CSL_SCHEMA = "https://resource.citationstyles.org/schema/v1.0/input/json/csl-dat
 class _Document(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal["2.2"] = "2.2"
+    schema_version: SchemaVersion = "2.3"
     """The shape of these documents; see the data-versioning policy."""
     data_version: str = DATA_VERSION
     """The content's version (a date, with ``.N`` for a second release that day)."""
