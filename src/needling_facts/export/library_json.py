@@ -63,10 +63,14 @@ class ExportedReference(Reference):
     """Ids of the claims whose evidence cites this reference."""
 
 
+_DOCUMENTED = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+"""The attribute docstrings below become the JSON Schema's (and generated types') descriptions."""
+
+
 class ComputedGrade(BaseModel):
     """The certainty a GRADE profile computes, and how (a claim's or an outcome row's)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _DOCUMENTED
 
     certainty: Certainty
     explanation: str
@@ -92,7 +96,7 @@ def computed_grade(profile: GradeProfile) -> ComputedGrade:
 class EvidenceTotals(BaseModel):
     """Distinct studies and participants behind a body of evidence (a claim's or a row's)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _DOCUMENTED
 
     studies: int
     """Independent sources: primary studies not inside a cited review, plus the reviews."""
@@ -129,7 +133,7 @@ class EvidenceTotals(BaseModel):
 class AbsoluteEffect(BaseModel):
     """Risks per 1,000 people, as a summary-of-findings table prints them."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _DOCUMENTED
 
     comparator: float
     """Per 1,000 with the comparator (the row's baseline risk)."""
@@ -145,7 +149,7 @@ class BestEstimate(BaseModel):
     """An outcome row's best estimate: a cited meta-analysis's, a pool the library computed
     (random effects), the single study's, or none with the reason."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _DOCUMENTED
 
     kind: EstimateKind
     studies: tuple[str, ...]
