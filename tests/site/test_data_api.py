@@ -165,3 +165,18 @@ def test_a_claim_document_carries_its_outcome_rows() -> None:
     del rows["needling-vs-untreated/scar-severity"]["computed_grade"]
     with pytest.raises(jsonschema.ValidationError, match="'computed_grade' is a required"):
         jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_the_fhir_bundle_is_published_and_valid(api: dict[str, bytes]) -> None:
+    from fhir.resources.bundle import Bundle
+
+    from needling_facts.export.fhir import build_bundle
+    from needling_facts.site.data_api import FHIR_BUNDLE
+
+    (listed,) = (f for f in doc(api, "index.json")["files"] if f["path"] == "fhir.json")
+    assert (listed["media_type"], listed["schema_url"]) == ("application/fhir+json", FHIR_BUNDLE)
+    bundle = doc(api, "fhir.json")
+    assert bundle == build_bundle(nf.load())  # what `export --format fhir` writes
+    parsed = Bundle.model_validate(bundle)
+    assert parsed.entry is not None
+    assert len(parsed.entry) == len(bundle["entry"]) > len(nf.load().claims)
