@@ -373,9 +373,7 @@ def _statistics(estimate: BestEstimate, totals: EvidenceTotals) -> list[dict[str
         risk: dict[str, Any] = {
             "description": f"Absolute effect: {abs(difference):.0f} {more} per 1,000 "
             f"({absolute.comparator:.0f} per 1,000 with the comparator)",
-            "statisticType": _coding(
-                *(_STATISTIC_TYPE, *_STATISTIC_CODES[Measure.RISK_DIFFERENCE])
-            ),
+            "statisticType": _coding(_STATISTIC_TYPE, *_STATISTIC_CODES[Measure.RISK_DIFFERENCE]),
             "quantity": {"value": round(difference / 1000, 9)},
             "sampleSize": sample,
         }
