@@ -200,6 +200,21 @@ def test_show_prints_each_outcome_row_with_certainty_estimate_and_totals() -> No
     assert rows[12].startswith("      estimate:  mean difference -0.278 (95% CI -0.903 to 0.347)")
     assert rows[13] == "      studies:   2 studies, 88 participants (each primary study once)"
     assert rows[16] == "      estimate:  risk ratio 0.5 (95% CI 0.2 to 1.25)"
+    # --json prints the claim as the json export holds it, computed rows included.
+    code, out = run(
+        "show",
+        "acne-scars",
+        "--json",
+        "--bib",
+        str(bodies / "references.bib"),
+        "--claims",
+        str(bodies / "claims"),
+    )
+    payload = json.loads(out)
+    assert payload["overall_certainty"] == "low"
+    laser = payload["comparisons"][1]["outcomes"]
+    assert [row["best_estimate"]["kind"] for row in laser] == ["pooled", "single-study"]
+    assert laser[0]["totals"]["participants"] == 88
 
 
 def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ from needling_facts.evidence.fields import export_exclude, shown_values
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.totals import row_totals
 from needling_facts.evidence.vocabulary import Outcome, Verdict
+from needling_facts.export.library_json import export_claim
 from needling_facts.export.registry import FORMATS
 from needling_facts.library import Library
 from needling_facts.loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
@@ -583,10 +584,10 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         out.write(_citation(claim, args.cite, args.site_url) + "\n")
         return 0
     if args.json:
-        payload = _claim_json(claim)
-        payload["references"] = [r.model_dump(mode="json", exclude={"source"}) for r in references]
-        json.dump(payload, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # The claim as the json export holds it: rows with their computed grade, best estimate
+        # and totals, the claim's overall certainty, its resolved references.
+        exported = export_claim(library, claim)
+        out.write(exported.model_dump_json(indent=2, exclude_none=True) + "\n")
         return 0
     lines = [
         claim.title,

@@ -31,6 +31,7 @@ __all__ = [
     "LibraryExport",
     "SchemaVersion",
     "build_export",
+    "export_claim",
     "export_json",
 ]
 
@@ -254,7 +255,8 @@ class LibraryExport(BaseModel):
     references: tuple[ExportedReference, ...]
 
 
-def _export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
+def export_claim(library: Library, claim: Claim) -> ExportedScarClaim | ExportedGeneralClaim:
+    """One claim as the ``json`` export holds it (``show --json`` prints it too)."""
     # What is exported is what the model declares for export (`Spec.exported`), at any depth.
     data = claim.model_dump(exclude=export_exclude(type(claim)))
     data["references"] = [_portable(ref) for ref in library.references_of(claim)]
@@ -304,7 +306,7 @@ def build_export(library: Library) -> LibraryExport:
     return LibraryExport(
         data_version=DATA_VERSION,
         package_version=__version__,
-        claims=tuple(_export_claim(library, c) for c in library.claims.values()),
+        claims=tuple(export_claim(library, c) for c in library.claims.values()),
         references=tuple(
             ExportedReference.model_validate(
                 {
