@@ -271,3 +271,74 @@ def test_every_bundled_claim_is_in_a_valid_bundle(bundled: nf.Library) -> None:
         1 for c in bundled.claims.values() for i in c.evidence if i.risk_of_bias is not None
     )
     assert len(resources(data, "ArtifactAssessment")) == assessed
+
+
+# The codes of the HL7 code systems FHIR R5 binds, as their published pages list them
+# (hl7.org/fhir/R5 codesystem-certainty-type, codesystem-certainty-rating; terminology.hl7.org
+# statistic-type, attribute-estimate-type, variable-role; title-type, published-in-type and
+# artifact-url-classifier as the EBM-on-FHIR Citation examples use them).
+DOCUMENTED = {
+    CERTAINTY_TYPE: {
+        "Overall",
+        "RiskOfBias",
+        "Inconsistency",
+        "Indirectness",
+        "Imprecision",
+        "PublicationBias",
+        "DoseResponseGradient",
+        "PlausibleConfounding",
+        "LargeEffect",
+    },
+    CERTAINTY_RATING: {
+        "high",
+        "moderate",
+        "low",
+        "very-low",
+        "no-concern",
+        "serious-concern",
+        "very-serious-concern",
+        "extremely-serious-concern",
+        "present",
+        "absent",
+        "no-change",
+        "downcode1",
+        "downcode2",
+        "downcode3",
+        "upcode1",
+        "upcode2",
+    },
+    STATISTIC_TYPE: {"0000100", "0000424", "0000457", "C16932", "C44256", "C93152"},
+    "http://terminology.hl7.org/CodeSystem/attribute-estimate-type": {"C53324"},
+    "http://terminology.hl7.org/CodeSystem/variable-role": {
+        "population",
+        "subpopulation",
+        "exposure",
+        "referenceExposure",
+        "measuredVariable",
+        "confounder",
+    },
+    "http://hl7.org/fhir/title-type": {"primary"},
+    "http://hl7.org/fhir/published-in-type": {"D020492"},
+    "http://hl7.org/fhir/artifact-url-classifier": {"abstract", "doi-based"},
+}
+
+
+def _codings(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = list(node.get("coding", []))
+        return found + [c for value in node.values() for c in _codings(value)]
+    if isinstance(node, list):
+        return [c for value in node for c in _codings(value)]
+    return []
+
+
+@pytest.mark.parametrize("which", ["fixture", "bundled"])
+def test_every_code_is_one_the_code_system_documents(
+    which: str, bundle: dict[str, Any], bundled: nf.Library
+) -> None:
+    data = bundle if which == "fixture" else build_bundle(bundled)
+    codings = _codings(data["entry"])
+    assert codings
+    for code in codings:
+        assert code["code"] in DOCUMENTED[code["system"]], code
+        assert code["display"]
