@@ -320,3 +320,13 @@ def test_csl_json_leaves_out_a_year_no_record_shows() -> None:
     jsonschema.validate(data, json.loads(export("schema")))
     (reference,) = (r for r in data["references"] if r["key"] == "Laser2024")
     assert "year" not in reference
+
+
+def test_jsonld_explains_the_overall_certainty_from_the_critical_rows() -> None:
+    document = json.loads(export("jsonld", *BODIES))
+    review = next(n for n in document["@graph"] if n["@type"] == "ClaimReview")
+    assert review["reviewRating"]["ratingExplanation"] == (
+        "Certainty of the evidence: low (GRADE, microneedling vs no treatment, critical "
+        "outcomes: Acne scar severity (scar grading scales): low (start high, -1 risk of bias "
+        "(serious), -1 imprecision (serious)))."
+    )
