@@ -31,9 +31,10 @@ def test_check_clean_fixture_exits_zero_with_summary() -> None:
         str(FIXTURES / "good" / "claims"),
     )
     assert code == 0
-    # Two warnings: both fixture claims keep the 0.2 shape (claim.no-comparisons).
     assert out.splitlines()[-1] == "checked 2 references, 2 claims: 0 errors, 3 warnings"
     assert "claim.citation-not-in-evidence warning:" in out
+    # The fixture's claims keep the claim-level GRADE profile of 0.2: each is told to move it.
+    assert out.count("claim.no-comparisons warning:") == 2
 
 
 def test_check_reports_every_problem_as_path_line_col_code() -> None:
@@ -169,6 +170,51 @@ def test_show_prints_the_grade_computation_totals_and_effects() -> None:
         "    Finding:      Scar grade fell by 1.2 points more on the needled side (95% CI 0.5 to 1.9).",
         "    Stance:       supports",
     ]
+
+
+def test_show_prints_each_outcome_row_with_certainty_estimate_and_totals() -> None:
+    bodies = FIXTURES / "bodies-export"
+    code, out = run(
+        "show",
+        "acne-scars",
+        "--bib",
+        str(bodies / "references.bib"),
+        "--claims",
+        str(bodies / "claims"),
+    )
+    assert code == 0
+    assert "GRADE:" not in out  # no claim-level profile: the rows carry theirs
+    rows = out.split("bodies of evidence:\n", 1)[1].split("\nevidence:", 1)[0].splitlines()
+    assert rows[0] == "  microneedling vs no treatment (main; overall low)"
+    assert rows[1:5] == [
+        "    - Acne scar severity (scar grading scales) "
+        "[needling-vs-untreated/scar-severity, critical]",
+        "      certainty: low (start high, -1 risk of bias (serious), -1 imprecision (serious))",
+        "      estimate:  standardised mean difference 0.6 (95% CI 0.3 to 0.9)",
+        "      studies:   1 study, 300 participants (each primary study once)",
+    ]
+    assert "      estimate:  no estimate: the studies report p-values only" in rows
+    # The second comparison: a pool of two trials, and a risk ratio.
+    assert rows[9] == "  microneedling vs fractional CO2 laser"
+    assert rows[11] == "      certainty: moderate (start high, -1 risk of bias (serious))"
+    assert rows[12].startswith("      estimate:  mean difference -0.278 (95% CI -0.903 to 0.347)")
+    assert rows[13] == "      studies:   2 studies, 88 participants (each primary study once)"
+    assert rows[16] == "      estimate:  risk ratio 0.5 (95% CI 0.2 to 1.25)"
+    # --json prints the claim as the json export holds it, computed rows included.
+    code, out = run(
+        "show",
+        "acne-scars",
+        "--json",
+        "--bib",
+        str(bodies / "references.bib"),
+        "--claims",
+        str(bodies / "claims"),
+    )
+    payload = json.loads(out)
+    assert payload["overall_certainty"] == "low"
+    laser = payload["comparisons"][1]["outcomes"]
+    assert [row["best_estimate"]["kind"] for row in laser] == ["pooled", "single-study"]
+    assert laser[0]["totals"]["participants"] == 88
 
 
 def test_pages_writes_the_generated_pages_for_other_engines(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from tests.conftest import FIXTURES, REPO
 
 DOCS = [m for m, extra in EXTRA_OF_MODULE.items() if extra == "docs"]
 VERIFY = [m for m, extra in EXTRA_OF_MODULE.items() if extra == "verify"]
+FHIR = [m for m, extra in EXTRA_OF_MODULE.items() if extra == "fhir"]
 SOURCES = ["--bib", str(FIXTURES / "good" / "references.bib")]
 SOURCES += ["--claims", str(FIXTURES / "good" / "claims")]
 
@@ -97,18 +98,28 @@ def test_network_commands_without_the_verify_extra_name_it(
     assert bib.read_bytes() == before
 
 
+def test_the_fhir_export_without_the_fhir_extra_names_it(tmp_path: Path) -> None:
+    target = tmp_path / "library.fhir.json"
+    done = _run_without(
+        FHIR, "export", "--format", "fhir", "-o", str(target), *SOURCES, cwd=tmp_path
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines() == [_hint("export --format fhir", "fhir")]
+    assert not target.exists()  # nothing half-written
+
+
 @pytest.mark.parametrize(
     "argv",
     [
         ["check"],
         ["list"],
         ["show", "collagen"],
-        *(["export", "--format", name] for name in FORMATS),
+        *(["export", "--format", name] for name in FORMATS if name != "fhir"),
     ],
     ids="-".join,
 )
 def test_the_core_commands_need_no_extra(tmp_path: Path, argv: list[str]) -> None:
-    done = _run_without([*DOCS, *VERIFY], *argv, *SOURCES, cwd=tmp_path)
+    done = _run_without([*DOCS, *VERIFY, *FHIR], *argv, *SOURCES, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout
     assert "Traceback" not in done.stderr
@@ -123,7 +134,7 @@ def _extra_requirements() -> dict[str, set[str]]:
     by_extra: dict[str, set[str]] = {}
     for line in importlib.metadata.requires("needling-facts") or []:
         requirement = Requirement(line)
-        for extra in ("docs", "verify", "zensical"):
+        for extra in ("docs", "verify", "zensical", "fhir"):
             if requirement.marker and requirement.marker.evaluate({"extra": extra}):
                 by_extra.setdefault(extra, set()).add(_canonical(requirement.name))
     return by_extra

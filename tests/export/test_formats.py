@@ -34,7 +34,7 @@ def test_json_export_validates_against_its_schema() -> None:
     data = json.loads(export("json"))
     schema = json.loads(export("schema"))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == "2.2"
+    assert data["schema_version"] == "2.3"
     assert data["data_version"] == nf.DATA_VERSION
     lib = nf.load()
     assert {c["id"] for c in data["claims"]} == set(lib.claims)
@@ -58,7 +58,7 @@ def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
     data = json.loads(export("json", *EVIDENCE))
     schema = json.loads(export("schema", *EVIDENCE))
     jsonschema.validate(data, schema)
-    assert data["schema_version"] == library_json.SCHEMA_VERSION == "2.2"
+    assert data["schema_version"] == library_json.SCHEMA_VERSION == "2.3"
     (claim,) = data["claims"]
     assert claim["grade"]["imprecision"] == {
         "concern": "serious",
@@ -67,7 +67,25 @@ def test_export_carries_effects_risk_of_bias_grade_and_totals() -> None:
     assert claim["computed_grade"] == {
         "certainty": "low",
         "explanation": "start high, -1 risk of bias (serious), -1 imprecision (serious)",
+        "start": "high",
+        "steps": [
+            {
+                "domain": "risk_of_bias",
+                "change": -1,
+                "rating": "serious",
+                "reason": claim["grade"]["risk_of_bias"]["reason"],
+            },
+            {
+                "domain": "imprecision",
+                "change": -1,
+                "rating": "serious",
+                "reason": "Fewer than 400 participants in all.",
+            },
+        ],
     }
+    # A claim without comparisons (the 0.2 shape): its certainty from the claim-level profile.
+    assert claim["comparisons"] == []
+    assert claim["overall_certainty"] == "low"
     assert claim["evidence_totals"]["participants"] == 325
     assert claim["evidence_totals"]["nested"] == ["Trial2020", "Trial2021"]
     review, trial, other, _ = claim["evidence"]
@@ -214,4 +232,101 @@ def test_the_exported_fields_are_those_recorded_for_the_schema_version() -> None
         f"the exported fields changed (added {sorted(set(fields) - set(expected))}, removed "
         f"{sorted(set(expected) - set(fields))}): bump SCHEMA_VERSION and write the new list "
         f"to {recorded.parent}/<version>.txt"
+    )
+
+
+BODIES = [
+    "--bib",
+    str(FIXTURES / "bodies-export" / "references.bib"),
+    "--claims",
+    str(FIXTURES / "bodies-export" / "claims"),
+]
+
+
+def test_export_carries_each_comparison_and_outcome_row() -> None:
+    data = json.loads(export("json", *BODIES))
+    jsonschema.validate(data, json.loads(export("schema")))
+    (claim,) = data["claims"]
+    assert "grade" not in claim
+    assert "computed_grade" not in claim
+    assert claim["certainty"] == claim["overall_certainty"] == "low"
+    main, laser = claim["comparisons"]
+    assert (main["id"], main["main"], main["overall_certainty"]) == (
+        "needling-vs-untreated",
+        True,
+        "low",
+    )
+    assert (laser["main"], laser["overall_certainty"]) == (False, "moderate")
+    severity, patient = main["outcomes"]
+    assert severity["computed_grade"]["certainty"] == severity["certainty"] == "low"
+    assert [step["domain"] for step in severity["computed_grade"]["steps"]] == [
+        "risk_of_bias",
+        "imprecision",
+    ]
+    assert severity["computed_grade"]["steps"][0]["reason"] == (
+        "Allocation concealment not reported in either trial."
+    )
+    assert severity["best_estimate"] == {
+        "kind": "meta-analysis",
+        "studies": ["Review2022"],
+        "measure": "standardised-mean-difference",
+        "value": 0.6,
+        "ci": [0.3, 0.9],
+        "level": 0.95,
+        "text": "standardised mean difference 0.6 (95% CI 0.3 to 0.9)",
+    }
+    # The review includes Trial2020: one study, the review's 300 participants.
+    assert severity["totals"] == {
+        "studies": 1,
+        "participants": 300,
+        "references": 2,
+        "nested": ["Trial2020"],
+        "unreported": [],
+        "unlisted": [],
+        "counted_once": True,
+    }
+    assert patient["best_estimate"]["kind"] == "none"
+    assert patient["best_estimate"]["reason"] == "the studies report p-values only"
+    pooled, pigment = laser["outcomes"]
+    estimate = pooled["best_estimate"]
+    assert (estimate["kind"], estimate["studies"]) == ("pooled", ["Laser2023", "Laser2024"])
+    # Inverse variance by hand (tau2 = 0 here): SEs from the CIs, (-0.4/0.2551² -0.2/0.2041²)...
+    se = [(0.6 - -1.4) / (2 * 1.959964), (0.6 - -1.0) / (2 * 1.959964)]
+    weights = [1 / s**2 for s in se]
+    fixed = (-0.4 * weights[0] - 0.2 * weights[1]) / sum(weights)
+    assert estimate["value"] == pytest.approx(fixed, abs=1e-9)
+    assert (estimate["i2"], estimate["tau2"]) == (0.0, 0.0)
+    assert estimate["p"]["relation"] == "="
+    assert pooled["totals"]["participants"] == 88  # analysed in the row: 48 + 40
+    assert pigment["best_estimate"]["absolute"] == {
+        "comparator": 200.0,
+        "intervention": 100.0,
+        "intervention_ci": [pytest.approx(40.0), 250.0],
+        "difference": -100.0,
+    }
+    # Effects name their row; the case series names none (context, in no row).
+    rows = [e.get("row") for item in claim["evidence"] for e in item["effects"]]
+    assert rows.count("needling-vs-laser/scar-severity") == 2
+    series = next(item for item in claim["evidence"] if item["ref"] == "Series2019")
+    assert "row" not in series["effects"][0]
+    assert claim["evidence_totals"]["studies"] == 4
+
+
+def test_csl_json_leaves_out_a_year_no_record_shows() -> None:
+    items = {item["id"]: item for item in json.loads(export("csl-json", *BODIES))}
+    assert "issued" not in items["Laser2024"]
+    assert items["Laser2023"]["issued"] == {"date-parts": [[2023]]}
+    data = json.loads(export("json", *BODIES))
+    jsonschema.validate(data, json.loads(export("schema")))
+    (reference,) = (r for r in data["references"] if r["key"] == "Laser2024")
+    assert "year" not in reference
+
+
+def test_jsonld_explains_the_overall_certainty_from_the_critical_rows() -> None:
+    document = json.loads(export("jsonld", *BODIES))
+    review = next(n for n in document["@graph"] if n["@type"] == "ClaimReview")
+    assert review["reviewRating"]["ratingExplanation"] == (
+        "Certainty of the evidence: low (GRADE, microneedling vs no treatment, critical "
+        "outcomes: Acne scar severity (scar grading scales): low (start high, -1 risk of bias "
+        "(serious), -1 imprecision (serious)))."
     )

@@ -134,3 +134,49 @@ def test_the_site_url_must_be_absolute(url: str) -> None:
     )
     with pytest.raises(UsageError, match="absolute http"):
         build_api(library, {}, markdown_to_html, url)
+
+
+def test_a_claim_document_carries_its_outcome_rows() -> None:
+    bodies = FIXTURES / "bodies-export"
+    library = nf.load(bib=bodies / "references.bib", claims_dir=bodies / "claims")
+    formatter = EntryFormatter(library.references, "american-medical-association", None)
+    api = build_api(library, formatter, markdown_to_html, SITE)
+    schema = doc(api, "schema/claim.schema.json")
+    document = doc(api, "claims/acne-scars.json")
+    jsonschema.Draft202012Validator(schema).validate(document)
+    claim = document["claim"]
+    assert claim["overall_certainty"] == doc(api, "claims.json")["claims"][0]["certainty"]
+    rows = {
+        f"{comparison['id']}/{row['id']}": row
+        for comparison in claim["comparisons"]
+        for row in comparison["outcomes"]
+    }
+    assert list(rows) == [
+        "needling-vs-untreated/scar-severity",
+        "needling-vs-untreated/patient-rated",
+        "needling-vs-laser/scar-severity",
+        "needling-vs-laser/hyperpigmentation",
+    ]
+    assert rows["needling-vs-laser/scar-severity"]["best_estimate"]["kind"] == "pooled"
+    assert rows["needling-vs-laser/hyperpigmentation"]["best_estimate"]["absolute"][
+        "difference"
+    ] == (-100.0)
+    # A row's certainty without its computation would fail the schema.
+    del rows["needling-vs-untreated/scar-severity"]["computed_grade"]
+    with pytest.raises(jsonschema.ValidationError, match="'computed_grade' is a required"):
+        jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_the_fhir_bundle_is_published_and_valid(api: dict[str, bytes]) -> None:
+    from fhir.resources.bundle import Bundle
+
+    from needling_facts.export.fhir import build_bundle
+    from needling_facts.site.data_api import FHIR_BUNDLE
+
+    (listed,) = (f for f in doc(api, "index.json")["files"] if f["path"] == "fhir.json")
+    assert (listed["media_type"], listed["schema_url"]) == ("application/fhir+json", FHIR_BUNDLE)
+    bundle = doc(api, "fhir.json")
+    assert bundle == build_bundle(nf.load())  # what `export --format fhir` writes
+    parsed = Bundle.model_validate(bundle)
+    assert parsed.entry is not None
+    assert len(parsed.entry) == len(bundle["entry"]) > len(nf.load().claims)

@@ -1,8 +1,10 @@
 // A TypeScript app reading the data API from a built site: each claim's id, certainty and
-// verdict, and how many references its document resolves. Usage: node consumer.js SITE_DIR
+// verdict, and how many references its document resolves; then each outcome row of its
+// comparisons with its certainty, best estimate and totals. Usage: node consumer.js SITE_DIR
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type {
+  BestEstimate,
   ExportedGeneralClaim,
   ExportedScarClaim,
   NeedlingFactsClaim,
@@ -21,6 +23,12 @@ function scarTypes(claim: ExportedScarClaim | ExportedGeneralClaim): string {
   return claim.outcome === "scars" ? ` (${claim.scar_types.join(", ")})` : "";
 }
 
+function estimate(best: BestEstimate): string {
+  if (best.kind === "none") return `no estimate (${best.reason ?? "no reason given"})`;
+  const ci = best.ci ? ` [${best.ci[0].toFixed(2)}, ${best.ci[1].toFixed(2)}]` : "";
+  return `${best.kind} ${best.measure ?? ""} ${best.value?.toFixed(2) ?? ""}${ci}`;
+}
+
 const index = read<NeedlingFactsDataAPIIndex>("index.json");
 const list = read<NeedlingFactsClaims>("claims.json");
 console.log(`data ${index.data_version}, schema ${index.schema_version}, ${index.files.length} files`);
@@ -31,4 +39,14 @@ for (const summary of list.claims) {
     `${summary.id}: ${summary.certainty}, ${summary.verdict}, ` +
       `${references} references${scarTypes(document.claim)}`,
   );
+  for (const comparison of document.claim.comparisons) {
+    for (const row of comparison.outcomes) {
+      const totals = row.totals;
+      console.log(
+        `  ${comparison.id}/${row.id}: ${row.computed_grade.certainty} (${row.importance}), ` +
+          `${estimate(row.best_estimate)}, ${totals.studies} studies, ` +
+          `${totals.participants} participants${totals.counted_once ? "" : " (overlap)"}`,
+      );
+    }
+  }
 }

@@ -16,7 +16,7 @@ import needling_facts as nf
 from needling_facts.engines.markdown import markdown_to_html
 from needling_facts.render.csl import EntryFormatter
 from needling_facts.site.data_api import DEFAULT_SITE_URL, build_api
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 
 HERE = Path(__file__).parent
 NODE = shutil.which("node")
@@ -37,11 +37,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled library's api/v1, as the site build writes it."""
-    root = tmp_path_factory.mktemp("site")
-    library = nf.load()
+def _write_site(root: Path, library: nf.Library) -> Path:
     formatter = EntryFormatter(library.references, "american-medical-association", None)
     changelog = (REPO / "CHANGELOG.md").read_text("utf-8")
     files = build_api(library, formatter, markdown_to_html, DEFAULT_SITE_URL, changelog=changelog)
@@ -49,6 +45,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(data)
     return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled library's api/v1, as the site build writes it."""
+    return _write_site(tmp_path_factory.mktemp("site"), nf.load())
+
+
+@pytest.fixture(scope="module")
+def bodies_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library with two comparisons (a review's estimate, a pool, a risk ratio)."""
+    library = nf.load(
+        bib=FIXTURES / "bodies-export" / "references.bib",
+        claims_dir=FIXTURES / "bodies-export" / "claims",
+    )
+    return _write_site(tmp_path_factory.mktemp("bodies"), library)
 
 
 def test_schemas_compile_in_strict_ajv_and_every_file_validates(site: Path) -> None:
@@ -92,14 +104,36 @@ def test_typescript_consumer_type_checks_and_runs(site: Path, tmp_path: Path) ->
     result = run(NODE or "node", tmp_path / "js" / "consumer.js", site)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"data {nf.DATA_VERSION}, schema 2.2, ")
+    assert lines[0].startswith(f"data {nf.DATA_VERSION}, schema 2.3, ")
     library = nf.load()
     expected = [
         f"{c.id}: {c.certainty.value}, {c.verdict.value}, {len(c.cited_keys)} references"
         for c in library.claims.values()
     ]
-    assert [line.split(" (")[0] for line in lines[1:]] == expected
+    claim_lines = [line for line in lines[1:] if not line.startswith("  ")]
+    assert [line.split(" (")[0] for line in claim_lines] == expected
     assert "acne-scars: very-low, partly-supported, 10 references (atrophic-acne)" in lines
+
+
+def test_the_consumer_reads_each_outcome_row(bodies_site: Path, tmp_path: Path) -> None:
+    checked = run(NODE or "node", HERE / "check_api.mjs", bodies_site)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip() == "4 files valid, 0 problems"
+    built = run(BIN / "tsc", "-p", HERE / "tsconfig.json", "--outDir", tmp_path / "js")
+    assert built.returncode == 0, built.stdout + built.stderr
+    result = run(NODE or "node", tmp_path / "js" / "consumer.js", bodies_site)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "acne-scars: low, partly-supported, 6 references (atrophic-acne)",
+        "  needling-vs-untreated/scar-severity: low (critical), meta-analysis "
+        "standardised-mean-difference 0.60 [0.30, 0.90], 1 studies, 300 participants",
+        "  needling-vs-untreated/patient-rated: low (important), no estimate (the studies "
+        "report p-values only), 1 studies, 60 participants",
+        "  needling-vs-laser/scar-severity: moderate (critical), pooled mean-difference -0.28 "
+        "[-0.90, 0.35], 2 studies, 88 participants",
+        "  needling-vs-laser/hyperpigmentation: low (important), single-study risk-ratio 0.50 "
+        "[0.20, 1.25], 1 studies, 48 participants",
+    ]
 
 
 def test_a_type_error_in_a_consumer_fails_the_check(tmp_path: Path) -> None:

@@ -37,10 +37,14 @@ from needling_facts.errors import (
     UnreadableFileError,
     UsageError,
 )
+from needling_facts.evidence.best_estimate import best_estimate
+from needling_facts.evidence.bodies import overall_certainty
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.fields import export_exclude, shown_values
 from needling_facts.evidence.grade import Certainty
+from needling_facts.evidence.totals import row_totals
 from needling_facts.evidence.vocabulary import Outcome, Verdict
+from needling_facts.export.library_json import export_claim
 from needling_facts.export.registry import FORMATS
 from needling_facts.library import Library
 from needling_facts.loading import PACKAGE_DIR, bundled_paths, load_from, repository_paths
@@ -618,10 +622,10 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         out.write(_citation(claim, args.cite, args.site_url) + "\n")
         return 0
     if args.json:
-        payload = _claim_json(claim)
-        payload["references"] = [r.model_dump(mode="json", exclude={"source"}) for r in references]
-        json.dump(payload, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # The claim as the json export holds it: rows with their computed grade, best estimate
+        # and totals, the claim's overall certainty, its resolved references.
+        exported = export_claim(library, claim)
+        out.write(exported.model_dump_json(indent=2, exclude_none=True) + "\n")
         return 0
     lines = [
         claim.title,
@@ -644,6 +648,7 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     details = shown_values(claim)
     if details:
         lines += ["", *_aligned(details, "")]
+    lines += _shown_rows(claim)
     lines += ["", "evidence:"]
     for item in claim.evidence:
         # The study heads its item; the other fields declared for display follow, in order.
@@ -665,6 +670,31 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             lines.append(f"  [{ref.key}] {ref.title} {ref.journal} {ref.year}. {ids}".rstrip())
     print("\n".join(lines), file=out)
     return 0
+
+
+def _shown_rows(claim: Claim) -> list[str]:
+    """Each comparison and its outcome rows: certainty and how GRADE reached it, the best
+    estimate and the totals (the same functions as the claim page and the export)."""
+    if not claim.comparisons:
+        return []
+    lines = ["", "bodies of evidence:"]
+    for comparison in sorted(claim.comparisons, key=lambda c: not c.main):
+        main = ""
+        if comparison.main:
+            overall = overall_certainty(comparison)
+            main = f" (main; overall {overall.label if overall else 'not rated: no critical row'})"
+        lines.append(f"  {comparison.title}{main}")
+        for row in comparison.outcomes:
+            result = row.grade.compute()
+            totals = row_totals(comparison, row, claim.evidence)
+            note = " (each primary study once)" if totals.counted_once else ""
+            lines += [
+                f"    - {row.outcome} [{comparison.id}/{row.id}, {row.importance.value}]",
+                f"      certainty: {result.certainty.label} ({result.explanation})",
+                f"      estimate:  {best_estimate(comparison, row, claim.evidence).describe()}",
+                f"      studies:   {totals.describe()}{note}",
+            ]
+    return lines
 
 
 def _aligned(rows: list[tuple[str, str]], indent: str) -> list[str]:

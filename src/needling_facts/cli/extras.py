@@ -1,8 +1,9 @@
 """Which optional extra provides a module, so that a missing one is an install hint.
 
 ``pip install needling-facts`` has what ``check``, ``list``, ``show``, ``export`` and the
-editors need; the handbook (``pages``) needs the ``docs`` extra and the network commands the
-``verify`` extra. A test keeps this table equal to the package's own metadata.
+editors need; the handbook (``pages``) needs the ``docs`` extra (which includes ``fhir``), the
+network commands the ``verify`` extra, and ``export --format fhir`` the ``fhir`` extra. A test
+keeps this table equal to the package's own metadata.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ EXTRA_OF_MODULE: Mapping[str, str] = MappingProxyType(
         "mkdocs": "docs",
         "nh3": "docs",
         "httpx": "verify",
+        "fhir": "fhir",  # fhir.resources
         "zensical": "zensical",
         "zensical_ui": "zensical",  # pinned beside zensical (its templates)
     }

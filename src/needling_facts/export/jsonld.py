@@ -96,7 +96,15 @@ def claim_jsonld(claim: Claim, references: Mapping[str, Reference]) -> dict[str,
 
 def _rating_explanation(claim: Claim) -> str:
     text = f"Certainty of the evidence: {claim.certainty.label}"
-    if claim.grade is not None:
+    main = claim.main_comparison
+    if main is not None:
+        # GRADE's overall certainty: the lowest of the main comparison's critical outcomes.
+        rows = "; ".join(
+            f"{row.outcome}: {row.grade.certainty.label} ({row.grade.compute().explanation})"
+            for row in main.critical
+        )
+        text += f" (GRADE, {main.title}, critical outcomes: {rows})"
+    elif claim.grade is not None:
         text += f" (GRADE: {claim.grade.compute().explanation})"
     return text + "."
 

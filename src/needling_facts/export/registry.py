@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from needling_facts.export.csl_json import export_csl_json
+from needling_facts.export.fhir import export_fhir
 from needling_facts.export.json_schema import export_schema
 from needling_facts.export.jsonld import export_jsonld
 from needling_facts.export.library_json import export_json
@@ -69,6 +70,15 @@ FORMATS: Mapping[str, ExportFormat] = MappingProxyType(
                 "application/ld+json",
                 ".jsonld",
                 export_jsonld,
+            ),
+            ExportFormat(
+                "fhir",
+                "A FHIR R5 Bundle: a Citation per reference, an Evidence per comparison and "
+                "outcome (best estimate, sample size, GRADE certainty with each domain), "
+                "EvidenceVariables and risk-of-bias ArtifactAssessments (the fhir extra).",
+                "application/fhir+json",
+                ".fhir.json",
+                export_fhir,
             ),
         )
     }

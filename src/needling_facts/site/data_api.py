@@ -10,6 +10,7 @@ Apps in any language read the library from the site itself, without Python::
     api/v1/references.json       every reference as CSL-JSON (as ``export --format csl-json``)
     api/v1/references/{key}.json one reference as a CSL-JSON item
     api/v1/changes.json          the content changelog, newest first
+    api/v1/fhir.json             the library as a FHIR R5 Bundle (as ``export --format fhir``)
     api/v1/schema/*.schema.json  JSON Schemas (2020-12) with absolute ``$id`` under the site URL
 
 Claims and references are serialised by `needling_facts.export` (the ``json`` and ``csl-json``
@@ -23,7 +24,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,10 +33,12 @@ from needling_facts.errors import NeedlingFactsError, UsageError
 from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.vocabulary import ClaimStatus, Outcome, Verdict
 from needling_facts.export.csl_json import to_csl_json
+from needling_facts.export.fhir import build_bundle, validate_bundle
 from needling_facts.export.json_schema import DRAFT, schema_of
 from needling_facts.export.library_json import (
     ExportedGeneralClaim,
     ExportedScarClaim,
+    SchemaVersion,
     build_export,
 )
 from needling_facts.library import Library
@@ -50,6 +53,7 @@ __all__ = [
     "API_ROOT",
     "CSL_SCHEMA",
     "DEFAULT_SITE_URL",
+    "FHIR_BUNDLE",
     "SCHEMAS",
     "ChangeLog",
     "ClaimDocument",
@@ -68,11 +72,15 @@ API_ROOT = "api/v1/"
 CSL_SCHEMA = "https://resource.citationstyles.org/schema/v1.0/input/json/csl-data.json"
 """The CSL-JSON schema the reference files follow (kept by the Citation Style Language)."""
 
+FHIR_BUNDLE = "http://hl7.org/fhir/StructureDefinition/Bundle"
+"""What ``fhir.json`` conforms to: FHIR R5's definition of a Bundle (FHIR validates against
+StructureDefinitions, named by their canonical URL, rather than a JSON Schema)."""
+
 
 class _Document(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal["2.2"] = "2.2"
+    schema_version: SchemaVersion = "2.3"
     """The shape of these documents; see the data-versioning policy."""
     data_version: str = DATA_VERSION
     """The content's version (a date, with ``.N`` for a second release that day)."""
@@ -157,7 +165,7 @@ class ApiFile(BaseModel):
     sha256: str
     media_type: str
     schema_url: str
-    """The JSON Schema the file follows."""
+    """The JSON Schema the file follows (for ``fhir.json``, FHIR's StructureDefinition)."""
 
 
 class ApiIndex(_Document):
@@ -300,6 +308,10 @@ def build_api(
     add("references.json", _plain_json(items), CSL_SCHEMA, csl)
     for item in items:
         add(f"references/{key_slug(item['id'])}.json", _plain_json(item), CSL_SCHEMA, csl)
+    # Validated like the export (fhir.resources, in the docs extra): never an invalid Bundle.
+    bundle = build_bundle(library)
+    validate_bundle(bundle)
+    add("fhir.json", _plain_json(bundle), FHIR_BUNDLE, "application/fhir+json")
     changes = ChangeLog(changes=content_changes(changelog))
     add("changes.json", _json(changes), "schema/changes.schema.json")
     for path, model in SCHEMAS.items():
