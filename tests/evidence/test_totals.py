@@ -150,8 +150,8 @@ def test_the_claim_page_says_counted_once_only_when_it_is_true() -> None:
     from needling_facts.render.pages import claim_page
 
     lib = nf.load()
-    overlapping = lib.claim("androgenetic-alopecia")  # two meta-analyses without study lists
-    assert overlapping.totals.unlisted == ("Pei2024", "Ahmed2025")
+    overlapping = lib.claim("androgenetic-alopecia")  # three meta-analyses without study lists
+    assert overlapping.totals.unlisted == ("Gupta", "Pei2024", "Ahmed2025")
     page = claim_page(overlapping, lib.references)
     assert "each study counted once" not in page
     assert "that support or contradict it (reviews do not list the studies included" in page
