@@ -363,3 +363,11 @@ def test_check_docs_reports_an_unknown_key_in_an_admonition_body(tmp_path: Path)
     assert code == 1, out
     assert "index.md:7:22" in out
     assert "Nope2020" in out
+
+
+def test_show_prints_a_reference_without_a_year_without_none() -> None:
+    out = io.StringIO()
+    assert main(["show", "blackheads"], stdout=out) == 0
+    (line,) = [row for row in out.getvalue().splitlines() if row.startswith("  [Mehran]")]
+    assert "None" not in line
+    assert line.endswith("a randomized clinical trial Iran J Dermatol.")

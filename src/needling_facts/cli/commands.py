@@ -667,7 +667,8 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 )
                 if x
             )
-            lines.append(f"  [{ref.key}] {ref.title} {ref.journal} {ref.year}. {ids}".rstrip())
+            source = " ".join(str(x) for x in (ref.journal, ref.year) if x)
+            lines.append(f"  [{ref.key}] {ref.title} {source}. {ids}".rstrip())
     print("\n".join(lines), file=out)
     return 0
 
