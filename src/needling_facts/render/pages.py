@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
-from needling_facts.evidence.vocabulary import Outcome
+from needling_facts.evidence.vocabulary import Outcome, Verdict
 from needling_facts.library import Library
 from needling_facts.render.citation_meta import HANDBOOK_NAME, coins_span
 from needling_facts.render.citations import inert, key_slug
@@ -26,6 +27,7 @@ from needling_facts.render.rob import reference_risk_of_bias
 
 __all__ = [
     "bibliography_page",
+    "bottom_line",
     "claim_page",
     "claim_path",
     "claims_index_page",
@@ -37,11 +39,40 @@ __all__ = [
 
 
 def _studies(claim: Claim) -> int:
-    return len(claim.cited_keys)
+    # The one count every page uses (claim page, overview, evidence map, ``show``).
+    return claim.totals.studies
+
+
+def bottom_line(claims: Sequence[Claim]) -> str:
+    """The bottom line across ``claims``: how many are at each certainty (rows) with each
+    verdict (columns), as a small Markdown table with totals; "" when there is no claim."""
+    if not claims:
+        return ""
+    verdicts = list(Verdict)
+    header = " | ".join(f"{badge(verdict)}" for verdict in verdicts)
+    rows = [
+        f"The bottom line across {len(claims)} {'claim' if len(claims) == 1 else 'claims'}: "
+        "how certain the evidence is (rows) and what we make of the article's wording "
+        "(columns).",
+        "",
+        f"| Certainty of the evidence | {header} | All |",
+        "|---|" + "---:|" * (len(verdicts) + 1),
+    ]
+    for certainty in Certainty:
+        counts = [
+            sum(1 for c in claims if c.certainty is certainty and c.verdict is verdict)
+            for verdict in verdicts
+        ]
+        cells = " | ".join(str(n) if n else "&ndash;" for n in counts)
+        rows.append(f"| {badge(certainty)} | {cells} | {sum(counts)} |")
+    totals = " | ".join(str(sum(1 for c in claims if c.verdict is v)) for v in verdicts)
+    rows.append(f"| All | {totals} | {len(claims)} |")
+    return '<div class="nf-bottom-line" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
 
 def overview_table(library: Library, prefix: str = "") -> str:
-    """Every claim with outcome, certainty, verdict and number of studies."""
+    """Every claim with outcome, certainty, verdict and number of studies (counted as on its
+    page, by `Claim.totals`)."""
     rows = [
         "| Claim | Outcome | Certainty | Verdict on the article's wording | Studies |",
         "|---|---|---|---|---:|",
