@@ -132,14 +132,17 @@ def _row_height(row: ForestRow) -> int:
 
 def _favours_lines(favours: tuple[str, str] | None) -> list[tuple[str, str]]:
     """The favours labels as (anchor, text) lines: side by side when both fit, else the left
-    one above the right one, each on its own side."""
+    one (start-anchored, arrow first) above the right one (end-anchored, arrow last)."""
     if favours is None:
         return []
-    left, right = (f"\u2190 {favours[0]}", f"{favours[1]} \u2192")
-    if len(left) + len(right) + 4 <= _FAVOURS_CHARS:
-        return [("both", left + "\u0000" + right)]
-    lines = [("start", line) for line in textwrap.wrap(left, _FAVOURS_CHARS)]
-    return lines + [("end", line) for line in textwrap.wrap(right, _FAVOURS_CHARS)]
+    left, right = favours
+    if len(left) + len(right) + 8 <= _FAVOURS_CHARS:
+        return [("both", f"\u2190 {left}\u0000{right} \u2192")]
+    lefts = textwrap.wrap(left, _FAVOURS_CHARS)
+    rights = textwrap.wrap(right, _FAVOURS_CHARS)
+    lefts[0] = f"\u2190 {lefts[0]}"
+    rights[-1] = f"{rights[-1]} \u2192"
+    return [("start", line) for line in lefts] + [("end", line) for line in rights]
 
 
 def forest_svg(
