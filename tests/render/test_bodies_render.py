@@ -216,9 +216,11 @@ def test_claim_page_overview_and_map_count_the_same_studies(lib: nf.Library) -> 
 def test_bottom_line_counts_claims_by_certainty_and_verdict(lib: nf.Library) -> None:
     table = bottom_line(lib.filter())
     assert "The bottom line across 2 claims" in table
-    low = next(line for line in table.splitlines() if "nf-certainty-low" in line)
-    cells = [c.strip() for c in low.strip("|").split("|")]
-    assert cells[1:] == ["&ndash;", "2", "&ndash;", "&ndash;", "&ndash;", "2"]
+    assert "| Verdict | High | Moderate | Low | Very low | All |" in table
+    partly = next(line for line in table.splitlines() if "nf-verdict-partly-supported" in line)
+    cells = [c.strip() for c in partly.strip("|").split("|")]
+    assert cells[1:] == ["&ndash;", "&ndash;", "2", "&ndash;", "2"]
+    assert "| All | 0 | 0 | 2 | 0 | 2 |" in table
     assert bottom_line([]) == ""
 
 

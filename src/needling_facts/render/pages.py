@@ -44,29 +44,30 @@ def _studies(claim: Claim) -> int:
 
 
 def bottom_line(claims: Sequence[Claim]) -> str:
-    """The bottom line across ``claims``: how many are at each certainty (rows) with each
-    verdict (columns), as a small Markdown table with totals; "" when there is no claim."""
+    """The bottom line across ``claims``: how many have each verdict (rows) at each certainty
+    (columns), with totals, as a small Markdown table that fits a phone; "" when there is no
+    claim."""
     if not claims:
         return ""
-    verdicts = list(Verdict)
-    header = " | ".join(f"{badge(verdict)}" for verdict in verdicts)
+    certainties = list(Certainty)
+    header = " | ".join(esc(c.label.capitalize()) for c in certainties)
+    count = len(claims)
     rows = [
-        f"The bottom line across {len(claims)} {'claim' if len(claims) == 1 else 'claims'}: "
-        "how certain the evidence is (rows) and what we make of the article's wording "
-        "(columns).",
+        f"**The bottom line across {count} {'claim' if count == 1 else 'claims'}:** what we "
+        "make of the article's wording (rows) and how certain the evidence is (columns).",
         "",
-        f"| Certainty of the evidence | {header} | All |",
-        "|---|" + "---:|" * (len(verdicts) + 1),
+        f"| Verdict | {header} | All |",
+        "|---|" + "---:|" * (len(certainties) + 1),
     ]
-    for certainty in Certainty:
+    for verdict in Verdict:
         counts = [
             sum(1 for c in claims if c.certainty is certainty and c.verdict is verdict)
-            for verdict in verdicts
+            for certainty in certainties
         ]
         cells = " | ".join(str(n) if n else "&ndash;" for n in counts)
-        rows.append(f"| {badge(certainty)} | {cells} | {sum(counts)} |")
-    totals = " | ".join(str(sum(1 for c in claims if c.verdict is v)) for v in verdicts)
-    rows.append(f"| All | {totals} | {len(claims)} |")
+        rows.append(f"| {badge(verdict)} | {cells} | {sum(counts)} |")
+    totals = " | ".join(str(sum(1 for c in claims if c.certainty is k)) for k in certainties)
+    rows.append(f"| All | {totals} | {count} |")
     return '<div class="nf-bottom-line" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
 
