@@ -74,7 +74,7 @@ def test_one_summary_table_per_comparison_with_the_seven_elements(lib: nf.Librar
     )
     # Participants (studies) per row, from row_totals; overlap said, never denied.
     assert "98 (2 studies)" in text
-    assert "440 (2 studies); overlap unresolved: Meta et al. 2023 does not list" in text
+    assert "440 (2 studies) overlap unresolved: Meta et al. 2023 does not list" in text
     assert "each study counted once" not in text
     # Certainty with a footnote per downgrade, letters running through the table.
     assert "⊕⊕◯◯ Low a , b" in text

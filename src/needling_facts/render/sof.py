@@ -158,6 +158,13 @@ def _footnotes(result: GradeResult, prefix: str, start: int) -> tuple[str, list[
     return ("<sup>" + ", ".join(marks) + "</sup>" if marks else ""), notes
 
 
+def _totals_cell(text: str) -> str:
+    """The count first, any note on how it was counted in small type beneath it."""
+    count, _, note = text.partition("; ")
+    small = f'<br><span class="nf-sof-context">{inert(esc(note))}</span>' if note else ""
+    return inert(esc(count)) + small
+
+
 def _certainty_cell(certainty: Certainty, marks: str) -> str:
     return (
         f'<span class="nf-grade-symbols" aria-hidden="true">{certainty_symbols(certainty)}'
@@ -234,7 +241,7 @@ def _comparison_table(
             f'<span id="{prefix}-{row.id}">{inert(esc(row.outcome))}</span>{importance}',
             _effect_cell(comparison, row, estimate, items, references),
             _absolute_cell(comparison, row, estimate),
-            inert(esc(totals_text(row_totals(comparison, row, items), references))),
+            _totals_cell(totals_text(row_totals(comparison, row, items), references)),
             _certainty_cell(row.certainty, marks),
             inert(esc(row.statement)),
             inert(esc(row.comments)) if row.comments else "&ndash;",
