@@ -110,6 +110,11 @@ def test_phone_width_fits_or_scrolls_inside_and_passes_axe(base_url: str, path: 
         )
         # No label of a forest plot runs outside its picture.
         assert all(left >= -0.5 and right >= -0.5 for left, right in texts)
+        # Study names wrap between words only (Material breaks links inside a word).
+        breaks = page.evaluate(
+            "[...document.querySelectorAll('.nf-sof a')].map(a => getComputedStyle(a).wordBreak)"
+        )
+        assert set(breaks) <= {"normal"}
         assert _axe_violations(page) == []
         ARTIFACTS.mkdir(exist_ok=True)
         name = path.strip("/").replace("/", "-") or "home"
