@@ -38,6 +38,7 @@ from needling_facts.render.retraction import claim_retraction_notice
 from needling_facts.render.rob import risk_of_bias_table
 from needling_facts.render.sof import (
     context_estimates,
+    overall_certainty_reason,
     overall_certainty_text,
     summary_of_findings,
     totals_text,
@@ -151,7 +152,8 @@ def article_and_evidence(claim: Claim, context: PageContext) -> str:
         # Bodies of evidence: the certainty follows from the critical rows, the totals count
         # the rows' studies (one function, `Claim.totals`, as on the overview and the map).
         evidence = (
-            f"{verdict}{inert(esc(overall_certainty_text(claim)))} Participants (studies) in "
+            f"{verdict}Certainty of the evidence: **{esc(claim.certainty.label)}**, "
+            f"{inert(esc(overall_certainty_reason(claim)))} Participants (studies) in "
             f"its outcome rows: {inert(esc(totals_text(totals, context.references)))}; "
             f"{len(claim.cited_keys)} cited in all."
         )

@@ -36,6 +36,7 @@ __all__ = [
     "effect_text",
     "estimate_source",
     "estimate_text",
+    "overall_certainty_reason",
     "overall_certainty_text",
     "summary_of_findings",
     "totals_text",
@@ -372,21 +373,27 @@ def _fallback(claim: Claim, references: Mapping[str, Reference]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def overall_certainty_text(claim: Claim) -> str:
-    """Why the claim has its certainty, in a sentence (plain text): the lowest of the main
-    comparison's critical outcomes; "" for a claim without comparisons."""
+def overall_certainty_reason(claim: Claim) -> str:
+    """Which outcomes decided the claim's certainty (plain text): "the lowest of the critical
+    outcomes of ...: <outcome>, <certainty>."; "" for a claim without comparisons."""
     main = claim.main_comparison
     if main is None:
         return ""
+    title = comparison_title(main)
     critical = [f"{row.outcome}, {row.grade.certainty.label}" for row in main.critical]
     if not critical:
-        return (
-            f"{comparison_title(main)} has no critical outcome, so no overall certainty can be "
-            "computed from it."
-        )
+        return f"{title} has no critical outcome, so no overall certainty can be computed."
     return (
-        f"Certainty of the evidence: {claim.certainty.label}, the lowest of the critical "
-        f"outcomes of {comparison_title(main)[:1].lower()}{comparison_title(main)[1:]}: "
+        f"the lowest of the critical outcomes of {title[:1].lower()}{title[1:]}: "
         + "; ".join(critical)
         + "."
     )
+
+
+def overall_certainty_text(claim: Claim) -> str:
+    """Why the claim has its certainty, in a sentence (plain text): the lowest of the main
+    comparison's critical outcomes; "" for a claim without comparisons."""
+    reason = overall_certainty_reason(claim)
+    if not reason:
+        return ""
+    return f"Certainty of the evidence: {claim.certainty.label}, {reason}"
