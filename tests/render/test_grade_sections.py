@@ -39,8 +39,8 @@ def test_summary_of_findings_shows_effects_totals_certainty_and_footnotes(
     assert "mean difference \u22121.2 (95% CI \u22121.9 to \u22120.5); p &lt; 0.001" in text
     assert "odds ratio 2.5 (95% CI 1.1 to 5.7)" in text
     assert "Second 2021 : p = 0.03" in text
-    assert "2 studies, 325 participants" in text
-    assert "Trial 2020, Second 2021 counted once" in text
+    assert "325 (2 studies)" in text
+    assert "Trial 2020, Second 2021 counted once, within the review" in text
     assert certainty_symbols(claim.certainty) == "\u2295\u2295\u25ef\u25ef"
     assert "\u2295\u2295\u25ef\u25ef Low" in text
     # One footnote per downgrade, each with its reason and linked from the certainty cell.
@@ -50,10 +50,11 @@ def test_summary_of_findings_shows_effects_totals_certainty_and_footnotes(
         assert f'href="#{anchor}"' in html
     assert "Risk of bias (serious; rated down 1 level): Allocation concealment" in text
     assert "Imprecision (serious; rated down 1 level): Fewer than 400" in text
-    assert "Microneedling may improve atrophic acne scars (low certainty)." in text
+    # The lead statement is the page's own; the summary does not repeat it.
+    assert claim.statement not in text
     assert "GRADE judged from the abstract; start high." in text
     assert "<table" in html
-    assert 'data-label="Studies and distinct participants"' in html
+    assert 'data-label="Participants (studies)"' in html
 
 
 def test_summary_without_a_profile_says_so_and_escapes_everything() -> None:
@@ -166,8 +167,8 @@ def test_claim_page_places_the_sections(lib: nf.Library) -> None:
         page.index(heading)
         for heading in (
             "## Summary of findings",
-            "## Evidence",
             "## Effect estimates",
+            "## Evidence",
             "## Risk of bias",
             "## What the studies show",
         )

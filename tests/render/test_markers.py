@@ -17,7 +17,13 @@ def test_markers_keep_their_published_spelling() -> None:
     assert marker("overview") == "<!-- needling-facts:overview -->"
     assert RAW_START == "<!-- needling-facts:raw-html -->"
     assert RAW_END == "<!-- /needling-facts:raw-html -->"
-    assert set(MARKERS) == {"overview", "evidence-map", "diagnostics", "export-formats"}
+    assert set(MARKERS) == {
+        "bottom-line",
+        "overview",
+        "evidence-map",
+        "diagnostics",
+        "export-formats",
+    }
     assert all(has_markers(text) for text in MARKERS.values())
     assert not has_markers("<!-- another tool:overview -->")
 

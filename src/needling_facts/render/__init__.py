@@ -4,6 +4,7 @@ from needling_facts.render.citations import CitedPage, render_citations
 from needling_facts.render.evidence_map import evidence_map_svg
 from needling_facts.render.pages import (
     bibliography_page,
+    bottom_line,
     claim_page,
     claim_path,
     claims_index_page,
@@ -16,6 +17,7 @@ from needling_facts.render.pages import (
 __all__ = [
     "CitedPage",
     "bibliography_page",
+    "bottom_line",
     "claim_page",
     "claim_path",
     "claims_index_page",

@@ -30,12 +30,19 @@ from needling_facts.render.citation_meta import (
 from needling_facts.render.citations import inert
 from needling_facts.render.currency import claim_currency
 from needling_facts.render.evidence_table import evidence_table as evidence_table_html
-from needling_facts.render.forest import forest_plot
+from needling_facts.render.forest import forest_plot, row_forest_plots
+from needling_facts.render.grade_profile import grade_profiles as grade_profiles_html
 from needling_facts.render.markup import badge, cell, esc
 from needling_facts.render.paths import outcome_path
 from needling_facts.render.retraction import claim_retraction_notice
 from needling_facts.render.rob import risk_of_bias_table
-from needling_facts.render.sof import summary_of_findings
+from needling_facts.render.sof import (
+    context_estimates,
+    overall_certainty_reason,
+    overall_certainty_text,
+    summary_of_findings,
+    totals_text,
+)
 
 __all__ = ["CLAIM_SECTIONS", "PageContext", "Section"]
 
@@ -148,12 +155,22 @@ def article_and_evidence(claim: Claim, context: PageContext) -> str:
         else ""
     )
     totals = claim.totals
-    evidence = (
-        f"{verdict}Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
-        f"{totals.describe_counts()} that support or contradict it "
-        f"({totals.overlap_note or 'each study counted once'}; "
-        f"{len(claim.cited_keys)} cited in all)."
-    )
+    if claim.comparisons:
+        # Bodies of evidence: the certainty follows from the critical rows, the totals count
+        # the rows' studies (one function, `Claim.totals`, as on the overview and the map).
+        evidence = (
+            f"{verdict}Certainty of the evidence: **{esc(claim.certainty.label)}**, "
+            f"{inert(esc(overall_certainty_reason(claim)))} Participants (studies) in "
+            f"its outcome rows: {inert(esc(totals_text(totals, context.references)))}; "
+            f"{len(claim.cited_keys)} cited in all."
+        )
+    else:
+        evidence = (
+            f"{verdict}Certainty of the evidence: **{esc(claim.certainty.label)}**, from "
+            f"{totals.describe_counts()} that support or contradict it "
+            f"({totals.overlap_note or 'each study counted once'}; "
+            f"{len(claim.cited_keys)} cited in all)."
+        )
     return "\n".join(
         [
             '<div class="nf-compare" markdown>',
@@ -173,8 +190,28 @@ def article_and_evidence(claim: Claim, context: PageContext) -> str:
 
 
 def summary_of_findings_table(claim: Claim, context: PageContext) -> str:
-    """The GRADE summary-of-findings table."""
-    return "## Summary of findings\n\n" + summary_of_findings(claim, context.references).rstrip()
+    """The GRADE summary-of-findings tables, one per comparison; then the estimates that
+    belong to no outcome row, under their own heading (never in a table)."""
+    blocks = ["## Summary of findings", summary_of_findings(claim, context.references).rstrip()]
+    listed = context_estimates(claim, context.references)
+    if listed:
+        blocks += [
+            "### Context (not in the summary)",
+            '<p class="nf-sof-notes">Estimates the studies report that belong to none of the '
+            "comparisons and outcomes above: shown for context, not counted or graded.</p>",
+            listed.rstrip(),
+        ]
+    return "\n\n".join(blocks)
+
+
+def grade_profiles(claim: Claim, context: PageContext) -> str:
+    """The GRADE profile of every outcome row: each domain with its rating and reason (a
+    claim without comparisons has its one profile in the summary's footnotes)."""
+    profiles = grade_profiles_html(claim)
+    if not profiles:
+        return ""
+    lead = inert(esc(overall_certainty_text(claim)))
+    return f'## GRADE profiles\n\n<p class="nf-grade-overall">{lead}</p>\n\n{profiles}'
 
 
 def evidence_table(claim: Claim, context: PageContext) -> str:
@@ -187,8 +224,12 @@ def evidence_table(claim: Claim, context: PageContext) -> str:
 
 
 def forest_plots(claim: Claim, context: PageContext) -> str:
-    """One forest plot per effect measure, when any effect has a confidence interval."""
-    plots = forest_plot(claim, context.references)
+    """One forest plot per outcome row and measure (per measure for a claim without
+    comparisons), when any estimate has a confidence interval."""
+    if claim.comparisons:
+        plots = row_forest_plots(claim, context.references)
+    else:
+        plots = forest_plot(claim, context.references)
     return f"## Effect estimates\n\n{plots.rstrip()}" if plots else ""
 
 
@@ -270,8 +311,9 @@ CLAIM_SECTIONS: tuple[Section, ...] = (
     statement,
     article_and_evidence,
     summary_of_findings_table,
-    evidence_table,
     forest_plots,
+    grade_profiles,
+    evidence_table,
     risk_of_bias,
     what_the_studies_show,
     caveats,

@@ -59,7 +59,8 @@ def evidence_map_svg(library: Library, claim_url: Callable[[str], str]) -> str:
     for row, claim in enumerate(claims):
         y = _TOP + _ROW * row + _ROW // 2
         x = _LABEL + _COLUMN * columns.index(claim.certainty) + _COLUMN // 2
-        studies = len(claim.cited_keys)
+        totals = claim.totals  # the count the claim page and the overview print
+        studies = totals.studies
         radius = _radius(studies)
         lines = _wrap(claim.title)
         first_y = y + 4 - 7 * (len(lines) - 1)
@@ -69,7 +70,7 @@ def evidence_map_svg(library: Library, claim_url: Callable[[str], str]) -> str:
         )
         tip = (
             f"{claim.title}: {claim.certainty.label} certainty, {claim.verdict.label}, "
-            f"{studies} studies, {claim.participants} participants reported"
+            f"{totals.describe()}"
         )
         parts.append(
             f'<a href="{esc(claim_url(claim.id))}"><title>{esc(tip)}</title>'

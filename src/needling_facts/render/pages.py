@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from needling_facts.evidence.claim import Claim
+from needling_facts.evidence.grade import Certainty
 from needling_facts.evidence.reference import Reference
 from needling_facts.evidence.search import SearchRecord
-from needling_facts.evidence.vocabulary import Outcome
+from needling_facts.evidence.vocabulary import Outcome, Verdict
 from needling_facts.library import Library
 from needling_facts.render.citation_meta import HANDBOOK_NAME, coins_span
 from needling_facts.render.citations import inert, key_slug
@@ -26,6 +27,7 @@ from needling_facts.render.rob import reference_risk_of_bias
 
 __all__ = [
     "bibliography_page",
+    "bottom_line",
     "claim_page",
     "claim_path",
     "claims_index_page",
@@ -37,11 +39,41 @@ __all__ = [
 
 
 def _studies(claim: Claim) -> int:
-    return len(claim.cited_keys)
+    # The one count every page uses (claim page, overview, evidence map, ``show``).
+    return claim.totals.studies
+
+
+def bottom_line(claims: Sequence[Claim]) -> str:
+    """The bottom line across ``claims``: how many have each verdict (rows) at each certainty
+    (columns), with totals, as a small Markdown table that fits a phone; "" when there is no
+    claim."""
+    if not claims:
+        return ""
+    certainties = list(Certainty)
+    header = " | ".join(esc(c.label.capitalize()) for c in certainties)
+    count = len(claims)
+    rows = [
+        f"**The bottom line across {count} {'claim' if count == 1 else 'claims'}:** what we "
+        "make of the article's wording (rows) and how certain the evidence is (columns).",
+        "",
+        f"| Verdict | {header} | All |",
+        "|---|" + "---:|" * (len(certainties) + 1),
+    ]
+    for verdict in Verdict:
+        counts = [
+            sum(1 for c in claims if c.certainty is certainty and c.verdict is verdict)
+            for certainty in certainties
+        ]
+        cells = " | ".join(str(n) if n else "&ndash;" for n in counts)
+        rows.append(f"| {badge(verdict)} | {cells} | {sum(counts)} |")
+    totals = " | ".join(str(sum(1 for c in claims if c.certainty is k)) for k in certainties)
+    rows.append(f"| All | {totals} | {count} |")
+    return '<div class="nf-bottom-line" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
 
 def overview_table(library: Library, prefix: str = "") -> str:
-    """Every claim with outcome, certainty, verdict and number of studies."""
+    """Every claim with outcome, certainty, verdict and number of studies (counted as on its
+    page, by `Claim.totals`)."""
     rows = [
         "| Claim | Outcome | Certainty | Verdict on the article's wording | Studies |",
         "|---|---|---|---|---:|",

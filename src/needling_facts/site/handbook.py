@@ -19,6 +19,7 @@ from needling_facts.evidence.vocabulary import Outcome
 from needling_facts.library import Library
 from needling_facts.render import (
     bibliography_page,
+    bottom_line,
     claim_page,
     claim_path,
     claims_index_page,
@@ -156,7 +157,8 @@ def nav_markdown(nav: list[Any], titles: Mapping[str, str]) -> str:
 
 
 MARKERS = {
-    name: marker(name) for name in ("overview", "evidence-map", "diagnostics", "export-formats")
+    name: marker(name)
+    for name in ("bottom-line", "overview", "evidence-map", "diagnostics", "export-formats")
 }
 """The markers a hand-written page may hold, by name: each is replaced by what it names."""
 
@@ -169,15 +171,17 @@ def directory_url(page: str, target: str) -> str:
 def expand_markers(
     library: Library, page: str, markdown: str, url_of: Callable[[str], str] | None = None
 ) -> str:
-    """Replace the hand-written pages' markers with the overview table, evidence map,
-    diagnostics table or export formats table. ``url_of`` gives a page's URL relative to
-    ``page`` (the map is SVG, so its links are URLs, not ``.md`` links); by default directory
-    URLs are assumed."""
+    """Replace the hand-written pages' markers with the bottom line across claims, the
+    overview table, evidence map, diagnostics table or export formats table. ``url_of``
+    gives a page's URL relative to ``page`` (the map is SVG, so its links are URLs, not
+    ``.md`` links); by default directory URLs are assumed."""
     if not has_markers(markdown):
         return markdown
     if MARKERS["overview"] in markdown:  # .md links resolve from the page's source folder
         table = overview_table(library, "../" * page.count("/"))
         markdown = markdown.replace(MARKERS["overview"], table)
+    if MARKERS["bottom-line"] in markdown:
+        markdown = markdown.replace(MARKERS["bottom-line"], bottom_line(library.filter()))
     if MARKERS["evidence-map"] in markdown:
         url = url_of or (lambda target: directory_url(page, target))
         svg = evidence_map_svg(library, lambda claim_id: url(claim_path(claim_id)))
