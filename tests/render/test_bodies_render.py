@@ -183,8 +183,9 @@ def test_grade_profile_per_row_and_the_overall_rule(lib: nf.Library) -> None:
     html = grade_profiles(claim)
     assert html.count('<table class="nf-grade-table">') == 3
     text = _text(html)
-    assert "Imprecision serious \u22121 Two small trials, 100 participants in all." in text
-    assert "Inconsistency no concern \u2013 Both trials favour adding needling." in text
+    assert "Imprecision serious (down 1 level) Two small trials, 100 participants in all." in text
+    assert "Inconsistency no concern Both trials favour adding needling." in text
+    assert "Judged from the abstract; start high, -1 risk of bias (serious)" in text
     page = claim_page(claim, lib.references)
     assert (
         "the lowest of the critical outcomes of microneedling plus minoxidil compared with "

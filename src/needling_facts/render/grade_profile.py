@@ -34,11 +34,11 @@ def row_profile(claim: Claim, comparison: Comparison, row: OutcomeRow) -> str:
     result = row.grade.compute()
     lines = []
     for name, rating, reason, change in _profile_rows(row.grade):
-        effect = "&ndash;" if change == 0 else f"{change:+d}".replace("-", "\u2212")
+        levels = f"{abs(change)} level{'s' if abs(change) > 1 else ''}"
+        moved = "" if change == 0 else f" ({'down' if change < 0 else 'up'} {levels})"
         lines.append(
             f'<tr><th scope="row">{esc(name.capitalize())}</th>'
-            f'<td data-label="Rating">{esc(rating)}</td>'
-            f'<td data-label="Levels" class="nf-number">{effect}</td>'
+            f'<td data-label="Judgement">{esc(rating)}{moved}</td>'
             f'<td data-label="Reason">{inert(esc(reason))}</td></tr>'
         )
     certainty = row.grade.certainty
@@ -51,14 +51,14 @@ def row_profile(claim: Claim, comparison: Comparison, row: OutcomeRow) -> str:
             f'<span class="nf-grade-symbols" aria-hidden="true">{certainty_symbols(certainty)}'
             f"</span> {esc(certainty.label)}</p>",
             '<table class="nf-grade-table">',
-            f"<caption>Judged from the {esc(row.grade.judged_from.label)}; "
-            f"{esc(result.explanation)}.</caption>",
-            '<thead><tr><th scope="col">Domain</th><th scope="col">Rating</th>'
-            '<th scope="col">Levels</th><th scope="col">Reason</th></tr></thead>',
+            '<thead><tr><th scope="col">Domain</th><th scope="col">Judgement</th>'
+            '<th scope="col">Reason</th></tr></thead>',
             "<tbody>",
             *lines,
             "</tbody>",
             "</table>",
+            f'<p class="nf-grade-profile-note">Judged from the '
+            f"{esc(row.grade.judged_from.label)}; {esc(result.explanation)}.</p>",
             "</div>",
         ]
     )
