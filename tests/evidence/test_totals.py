@@ -154,10 +154,13 @@ def test_the_claim_page_says_counted_once_only_when_it_is_true() -> None:
     assert overlapping.totals.unlisted == ("Gupta", "Pei2024", "Ahmed2025")
     page = claim_page(overlapping, lib.references)
     assert "each study counted once" not in page
-    assert "that support or contradict it (reviews do not list the studies included" in page
+    assert (
+        "overlap unresolved: Gupta et al., Pei et al. 2024, Ahmed et al. 2025 do not list the "
+        "studies they include, so some participants may be counted twice"
+    ) in page
     single = lib.claim("prp-vampire-facial")  # one trial: nothing can overlap
     assert single.totals.counted_once
-    assert "that support or contradict it (each study counted once;" in claim_page(
+    assert "Participants (studies) in its outcome rows: 38 (2 studies)" in claim_page(
         single, lib.references
     )
 

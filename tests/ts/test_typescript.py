@@ -112,7 +112,7 @@ def test_typescript_consumer_type_checks_and_runs(site: Path, tmp_path: Path) ->
     ]
     claim_lines = [line for line in lines[1:] if not line.startswith("  ")]
     assert [line.split(" (")[0] for line in claim_lines] == expected
-    assert "acne-scars: very-low, partly-supported, 10 references (atrophic-acne)" in lines
+    assert "acne-scars: very-low, partly-supported, 13 references (atrophic-acne)" in lines
 
 
 def test_the_consumer_reads_each_outcome_row(bodies_site: Path, tmp_path: Path) -> None:

@@ -123,10 +123,12 @@ def totals_text(totals: EvidenceTotals, references: Mapping[str, Reference]) -> 
         text = f"{bound}{totals.participants} ({studies})"
     if not totals.counted_once:
         names = ", ".join(study_label(references.get(key), key) for key in totals.unlisted)
-        text += (
-            f"; overlap unresolved: {names} does not list the studies it includes, so some "
-            "participants may be counted twice"
+        lists = (
+            "does not list the studies it includes"
+            if len(totals.unlisted) == 1
+            else "do not list the studies they include"
         )
+        text += f"; overlap unresolved: {names} {lists}, so some participants may be counted twice"
     elif totals.nested:
         names = ", ".join(study_label(references.get(key), key) for key in totals.nested)
         text += f"; {names} counted once, within the review that includes them"
