@@ -215,7 +215,9 @@ def _effect_cell(
         if effect.row == path and effect_text(effect)
     ]
     listed = f'<ul class="nf-sof-effects">{"".join(reported)}</ul>' if reported else ""
-    return f"No estimate{listed}" + f'<span class="nf-sof-context">{source}</span>'
+    # The cell already says "No estimate": the note under it gives only the reason.
+    reason = inert(esc(estimate.reason or ""))
+    return f'No estimate{listed}<br><span class="nf-sof-context">{reason}</span>'
 
 
 def _comparison_table(
