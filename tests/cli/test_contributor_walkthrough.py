@@ -71,14 +71,26 @@ outcome: mechanism
 article_wording: "Cytokines are essential for healthy skin."
 certainty: very-low
 verdict: partly-supported
-grade:
-  judged_from: abstract
-  starting_level: low
-  risk_of_bias: {concern: none, reason: "Not judged beyond the abstract."}
-  inconsistency: {concern: none, reason: "A single study."}
-  indirectness: {concern: very-serious, reason: "Cells in a test tube, not people."}
-  imprecision: {concern: none, reason: "Not judged beyond the abstract."}
-  publication_bias: {concern: none, reason: "Not judged beyond the abstract."}
+comparisons:
+  - id: needling-vs-untreated-cells
+    intervention: needled cells
+    comparator: untreated cells
+    main: true
+    outcomes:
+      - id: growth-factors
+        outcome: Growth factors released by the cells
+        importance: critical
+        studies: [Newcomer2025]
+        certainty: very-low
+        statement: The evidence is very uncertain whether needling releases growth factors.
+        grade:
+          judged_from: abstract
+          starting_level: low
+          risk_of_bias: {concern: none, reason: "Not judged beyond the abstract."}
+          inconsistency: {concern: none, reason: "A single study."}
+          indirectness: {concern: very-serious, reason: "Cells in a test tube, not people."}
+          imprecision: {concern: none, reason: "Not judged beyond the abstract."}
+          publication_bias: {concern: none, reason: "Not judged beyond the abstract."}
 evidence:
   - ref: Newcomer2025
     design: in-vitro

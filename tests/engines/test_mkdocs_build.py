@@ -268,4 +268,4 @@ def test_unknown_key_in_an_admonition_fails_a_strict_build_with_its_place(
     page = "# Home\n\n!!! note\n\n    Fine [@Muller2020].\n\n    Unknown [@Nope2020].\n"
     result = build(fixture_site(tmp_path, "good", page), tmp_path / "out")
     assert result.returncode == 1
-    assert "index.md:7: unknown citation key 'Nope2020'" in result.stderr
+    assert "index.md:7: cite.unknown-key unknown citation key 'Nope2020'" in result.stderr
