@@ -21,9 +21,10 @@ import needling_facts as nf
 from needling_facts import _cache
 from needling_facts.cli.commands import main
 from needling_facts.render import csl
+from needling_facts.render.citations import inert, render_citations
 from needling_facts.render.csl import EntryFormatter, format_references, formatter_name
 from needling_facts.render.sanitize import clean_html
-from needling_facts.site.handbook import build_site
+from needling_facts.site.handbook import BIBLIOGRAPHY, build_site
 
 STYLE = "american-medical-association"
 
@@ -102,10 +103,17 @@ def test_a_work_without_authors_prints_its_title_once(library: nf.Library) -> No
         text = formatter[reference.key].text
         assert text.startswith(reference.title.rstrip("?.")), text
         assert text.count(reference.title) == 1, text
-        # The bibliography and every claim page citing it show that text.
+        # The bibliography shows that text, and so does the reference list of every claim
+        # page citing it, once the citations are rendered (as the engines' extension does).
         shown = formatter[reference.key].html
-        pages = [p for p in site.pages.values() if isinstance(p, str) and shown in p]
-        assert pages
+        assert shown in site.pages[BIBLIOGRAPHY]
+        citing = [path for path, keys in site.citations.items() if reference.key in keys]
+        assert citing
+        for path in citing:
+            page = render_citations(site.pages.get(path, ""), library.references, formatter)
+            listing = page.markdown.split("## References", 1)[-1]
+            assert listing.count(inert(shown)) == 1, path
+            assert listing.count(reference.title) <= 1, path
 
 
 def test_without_pandoc_citeproc_py_formats_and_differs_only_where_known(
