@@ -221,19 +221,48 @@ def test_formatted_entries_are_kept_on_disk_per_entry(
 ) -> None:
     references = loading.load_from(BIB, GOOD / "claims").references
     first = EntryFormatter(references, cache_dir=tmp_path)
+    first.prepare(["Muller2020"])  # what a build cites, as the site builder says
     html = first["Muller2020"].html
     first.save()
     (stored,) = tmp_path.glob("formatted-*.json")
     assert "Needling and the MRI of skin" in stored.read_text(encoding="utf-8")
-    _cache.clear()  # a new process: citeproc must not be asked again
+    # Only what was prepared is formatted: the other entry is not in the file.
+    assert "Percutaneous" not in stored.read_text(encoding="utf-8")
+    _cache.clear()  # a new process: the formatter must not be asked again
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("formatted again")
 
     monkeypatch.setattr(csl, "format_references", refuse)
     assert EntryFormatter(references, cache_dir=tmp_path)["Muller2020"].html == html
-    # Only what is asked for is formatted: the other entry is not in the file.
-    assert "Percutaneous" not in stored.read_text(encoding="utf-8")
+
+
+def test_an_entry_asked_for_unprepared_formats_the_bibliography_in_one_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    references = loading.load_from(BIB, GOOD / "claims").references
+    batches: list[list[str]] = []
+    original = csl.format_references
+
+    def counting(refs: Any, style: str = DEFAULT_STYLE) -> dict[str, Any]:
+        batch = list(refs)
+        batches.append([r.key for r in batch])
+        return original(batch, style)
+
+    monkeypatch.setattr(csl, "format_references", counting)
+    formatter = EntryFormatter(references, cache_dir=tmp_path)
+    formatter["Muller2020"]
+    assert [sorted(b) for b in batches] == [sorted(references)]  # nothing said what is cited: all
+    for key in references:
+        formatter[key]
+    assert len(batches) == 1
+    # After a prepare, a key nobody announced is formatted alone.
+    _cache.clear()
+    prepared = EntryFormatter(references)
+    prepared.prepare(["Muller2020"])
+    other = next(k for k in references if k != "Muller2020")
+    prepared[other]
+    assert batches[1:] == [["Muller2020"], [other]]
 
 
 def test_a_tampered_formatted_entry_is_ignored_and_rebuilt(tmp_path: Path) -> None:

@@ -44,4 +44,8 @@ def test_quick_benchmark_run_prints_every_row(tmp_path: Path) -> None:
     ):
         assert label in table
     assert "references.bib parsed again: no" in table
+    for line in table.splitlines():  # every site build is timed by CPU and by the wall clock
+        if "`mkdocs build`" in line or "`zensical build`" in line:
+            assert "CPU " in line, line
+            assert "wall " in line, line
     assert page.read_text().startswith("# Benchmarks")

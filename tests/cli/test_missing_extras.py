@@ -147,7 +147,9 @@ def test_the_module_table_agrees_with_the_package_metadata() -> None:
     for module, extra in EXTRA_OF_MODULE.items():
         distributions = {_canonical(d) for d in providers.get(module, [])}
         assert distributions, f"{module} is not installed in the test environment"
-        assert distributions <= by_extra[extra], (module, extra)
+        # A module two distributions provide (pypandoc: pypandoc-binary in docs, plain
+        # pypandoc from the bench extra's mkdocs-bibtex) needs one of them in its extra.
+        assert distributions & by_extra[extra], (module, extra)
         covered |= distributions
     # Every distribution an extra adds is named by some module here.
     assert set().union(*by_extra.values()) <= covered

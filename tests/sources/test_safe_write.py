@@ -14,7 +14,7 @@ import pytest
 from needling_facts.edit.add import add_entries
 from needling_facts.edit.fmt import format_file
 from needling_facts.errors import UnsafeWriteError
-from needling_facts.sources.safe_write import locked, write_text
+from needling_facts.sources.safe_write import OutputFolder, locked, write_text
 from tests.conftest import FIXTURES, REPO, device_file
 
 UNFORMATTED = FIXTURES / "safe-write" / "unformatted.bib"
@@ -195,3 +195,24 @@ def test_a_write_removes_old_leftovers_of_a_killed_write(tmp_path: Path) -> None
     assert not old.exists()  # ours and old: a leftover
     assert fresh.exists()  # ours but recent: perhaps another write in progress
     assert other.exists()  # another file's: not ours to remove
+
+
+def test_an_output_file_already_holding_the_content_is_left_alone(tmp_path: Path) -> None:
+    folder = OutputFolder(tmp_path / "out")
+    same = folder.write("api/a.json", b'{"a": 1}\n')
+    changed = folder.write("api/b.json", "first")
+    before = {path: os.stat(path) for path in (same, changed)}
+    time.sleep(0.01)
+    folder.write("api/a.json", b'{"a": 1}\n')
+    folder.write("api/b.json", "secondly")
+    assert os.stat(same).st_ino == before[same].st_ino  # not replaced by a new file
+    assert os.stat(same).st_mtime_ns == before[same].st_mtime_ns
+    assert changed.read_text(encoding="utf-8") == "secondly"
+    folder.write("api/b.json", "secondl")  # one byte shorter: a prefix is not the content
+    assert changed.read_text(encoding="utf-8") == "secondl"
+    # A link planted where an unchanged file was is still refused, not read through.
+    same.unlink()
+    (tmp_path / "elsewhere").write_bytes(b'{"a": 1}\n')
+    same.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UnsafeWriteError):
+        folder.write("api/a.json", b'{"a": 1}\n')

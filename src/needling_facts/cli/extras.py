@@ -21,6 +21,7 @@ EXTRA_OF_MODULE: Mapping[str, str] = MappingProxyType(
         "material": "docs",  # mkdocs-material
         "mkdocs": "docs",
         "nh3": "docs",
+        "pypandoc": "docs",  # pypandoc-binary: only its pandoc binary is used, never imported
         "httpx": "verify",
         "fhir": "fhir",  # fhir.resources
         "zensical": "zensical",

@@ -31,7 +31,7 @@ from needling_facts.render import (
 )
 from needling_facts.render.citation_meta import HANDBOOK_NAME
 from needling_facts.render.citations import render_citations
-from needling_facts.render.csl import FormattedReference
+from needling_facts.render.csl import EntryFormatter, FormattedReference
 from needling_facts.render.export_formats import export_formats_table
 from needling_facts.render.markers import RAW_END, RAW_START, has_markers, marker
 from needling_facts.render.stylesheet import STYLESHEET
@@ -234,6 +234,8 @@ def build_site(
             if key in library.references:
                 site.cited_by.setdefault(key, []).append((path, title))
     keys = None if all_references else list(site.cited_by)
+    if isinstance(formatted, EntryFormatter):  # every entry the pages show, in one batch
+        formatted.prepare(library.references if keys is None else keys)
     url: Callable[[str], str] | None = None
     if url_scheme is not None:
         url = functools.partial(href, BIBLIOGRAPHY, scheme=url_scheme)
