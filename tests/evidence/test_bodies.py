@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from pydantic import ValidationError
 
@@ -232,3 +234,65 @@ def test_rows_put_the_main_comparison_first_and_row_finds_by_path(claim: nf.Clai
     assert two.row("other/nothing") is None
     assert two.row("nothing/patient-rated") is None
     assert two.comparisons[0].title == "microneedling vs no treatment"
+
+
+def test_describe_prints_the_p_value_and_i2_of_a_pool() -> None:
+    items = [_trial("A", 0.5, (0.25, 1.0)), _trial("B", 0.8, (0.4, 1.6))]
+    comparison = _comparison(["A", "B"])
+    best = nf.best_estimate(comparison, comparison.outcomes[0], items)
+    text = best.describe()
+    assert text.startswith("risk ratio 0.632 (95% CI 0.387 to 1.03); p = 0.0669")
+    assert text.endswith("; I² = 0%")
+    high = dataclasses.replace(best, i2=0.42)
+    assert high.describe().endswith("; I² = 42%")
+
+
+def test_a_single_study_keeps_its_p_value_and_level() -> None:
+    item = _trial("A", 0.5, (0.25, 1.0))
+    effect = item.effects[0].model_copy(update={"ci_level": 0.9, "p": nf.PValue(value=0.04)})
+    item = item.model_copy(update={"effects": (effect,)})
+    one = _comparison(["A"])
+    best = nf.best_estimate(one, one.outcomes[0], [item])
+    assert (best.level, str(best.p)) == (0.9, "p = 0.04")
+    assert best.describe() == "risk ratio 0.5 (90% CI 0.25 to 1); p = 0.04"
+
+
+def test_a_study_inside_a_review_of_the_row_is_not_pooled_beside_it() -> None:
+    review = _trial("R", 0.6, (0.4, 0.9)).model_copy(
+        update={"design": nf.StudyDesign.META_ANALYSIS, "includes": ("A",)}
+    )
+    items = [review, _trial("A", 0.5, (0.25, 1.0))]
+    comparison = _comparison(["R", "A"])
+    best = nf.best_estimate(comparison, comparison.outcomes[0], items)
+    assert (best.kind, best.studies, best.value) == (nf.EstimateKind.SINGLE_STUDY, ("R",), 0.6)
+    # A review outside the row does not hide the row's own studies.
+    outside = _comparison(["A"])
+    best = nf.best_estimate(outside, outside.outcomes[0], items)
+    assert best.studies == ("A",)
+
+
+def test_a_row_with_no_estimate_at_all_says_so() -> None:
+    comparison = _comparison(["A"])
+    item = _trial("A", 0.5, (0.25, 1.0), row="c/elsewhere")
+    best = nf.best_estimate(comparison, comparison.outcomes[0], [item])
+    assert best.kind is nf.EstimateKind.NONE
+    assert best.describe() == (
+        "no estimate: no study reports a numerical estimate for this outcome"
+    )
+
+
+def test_without_the_stats_extra_a_pool_becomes_no_estimate_naming_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from needling_facts.errors import MissingExtraError
+    from needling_facts.evidence import best_estimate as module
+
+    def missing(*_: object, **__: object) -> None:
+        raise MissingExtraError("pooling", "stats")
+
+    monkeypatch.setattr(module, "pool", missing)
+    items = [_trial("A", 0.5, (0.25, 1.0)), _trial("B", 0.8, (0.4, 1.6))]
+    comparison = _comparison(["A", "B"])
+    best = nf.best_estimate(comparison, comparison.outcomes[0], items)
+    assert (best.kind, best.studies) == (nf.EstimateKind.NONE, ("A", "B"))
+    assert best.reason == 'pooling needs the stats extra: pip install "needling-facts[stats]"'
