@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -94,6 +95,11 @@ def computed_grade(profile: GradeProfile) -> ComputedGrade:
     )
 
 
+def _fields_of(value: Any) -> dict[str, Any]:
+    """The fields of a (slotted, frozen) dataclass, shallow: the export model takes them as is."""
+    return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+
+
 class EvidenceTotals(BaseModel):
     """Distinct studies and participants behind a body of evidence (a claim's or a row's)."""
 
@@ -120,12 +126,7 @@ class EvidenceTotals(BaseModel):
     def of(cls, totals: _totals.EvidenceTotals) -> EvidenceTotals:
         """The exported form of `needling_facts.evidence.totals.EvidenceTotals`."""
         return cls(
-            studies=totals.studies,
-            participants=totals.participants,
-            references=totals.references,
-            nested=totals.nested,
-            unreported=totals.unreported,
-            unlisted=totals.unlisted,
+            **_fields_of(totals),
             counted_once=totals.counted_once,
             overlap_note=totals.overlap_note,
         )
@@ -175,28 +176,13 @@ class BestEstimate(BaseModel):
     @classmethod
     def of(cls, estimate: _best.BestEstimate) -> BestEstimate:
         """The exported form of `needling_facts.evidence.best_estimate.BestEstimate`."""
-        absolute = estimate.absolute
-        return cls(
-            kind=estimate.kind,
-            studies=estimate.studies,
-            measure=estimate.measure,
-            value=estimate.value,
-            ci=estimate.ci,
-            level=estimate.level,
-            p=estimate.p,
-            i2=estimate.i2,
-            tau2=estimate.tau2,
-            absolute=None
-            if absolute is None
-            else AbsoluteEffect(
-                comparator=absolute.comparator,
-                intervention=absolute.intervention,
-                intervention_ci=absolute.intervention_ci,
-                difference=absolute.difference,
-            ),
-            reason=estimate.reason,
-            text=estimate.describe(),
-        )
+        fields = _fields_of(estimate)
+        if estimate.absolute is not None:
+            absolute = estimate.absolute
+            fields["absolute"] = AbsoluteEffect(
+                **_fields_of(absolute), difference=absolute.difference
+            )
+        return cls(**fields, text=estimate.describe())
 
 
 class ExportedOutcomeRow(OutcomeRow):
