@@ -39,6 +39,7 @@ __all__ = [
     "PooledEstimate",
     "Summary",
     "absolute_per_1000",
+    "direction_convention",
     "incompatibility",
     "pool",
     "pool_on_analysis_scale",
@@ -86,7 +87,7 @@ class NotPooled:
     reason: str
 
 
-def _convention(effect: EffectEstimate) -> int | None:
+def direction_convention(effect: EffectEstimate) -> int | None:
     """+1 when values above no effect favour the intervention, -1 when below, None if unknown."""
     no_effect = effect.measure.no_effect
     if effect.value is None or no_effect is None or effect.value == no_effect:
@@ -120,7 +121,7 @@ def incompatibility(estimates: Sequence[EffectEstimate]) -> str | None:
             return f"estimate {number} has no CI"
         if standard_error(effect) is None:
             return f"estimate {number} has a CI of zero width"
-    conventions = {c for c in map(_convention, estimates) if c is not None}
+    conventions = {c for c in map(direction_convention, estimates) if c is not None}
     if len(conventions) > 1:
         return (
             "opposite direction conventions (by their 'favours', higher values favour the "

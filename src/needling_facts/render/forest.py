@@ -24,7 +24,7 @@ from needling_facts.evidence.bodies import Comparison, OutcomeRow
 from needling_facts.evidence.claim import Claim
 from needling_facts.evidence.effects import EffectEstimate, Measure
 from needling_facts.evidence.item import Evidence
-from needling_facts.evidence.pooling import _convention as convention
+from needling_facts.evidence.pooling import direction_convention as convention
 from needling_facts.evidence.reference import Reference
 from needling_facts.render.citations import key_slug
 from needling_facts.render.labels import number, study_label
